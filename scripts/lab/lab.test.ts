@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import { planNode, settingsFromEnv } from './config.ts'
+import { fingerprint } from './keys.ts'
+import { deletionsFor } from './network.ts'
+import { daemonJson, sshdConfig } from './node-config.ts'
+import { isFaultAction } from './faults.ts'
+
+const settings = settingsFromEnv({ LAB_STATE_DIR: '/state' }, '/repo')
+
+describe('lab settings', () => {
+  it('defaults to 3 nodes, state outside the checkout, facts in .lab', () => {
+    expect(settings).toEqual({ nodeCount: 3, stateDir: '/state', labDir: '/repo/.lab' })
+  })
+
+  it.each(['0', '-1', '2.5', 'three', '51'])('rejects LAB_NODES=%s naming the variable', (value) => {
+    expect(() => settingsFromEnv({ LAB_NODES: value })).toThrow(/LAB_NODES must be a whole number from 1 to 50/)
+  })
+
+  it('plans a node: names, addresses and paths follow its index', () => {
+    expect(planNode(settings, 2)).toEqual({
+      name: 'node-2',
+      index: 2,
+      netns: 'cxlab-node-2',
+      veth: 'cxl-node-2',
+      address: '192.168.213.12',
+      dir: '/state/nodes/node-2',
+      hostKeyPath: '/state/keys/host_node-2',
+    })
+  })
+
+  it('keeps interface names within the kernel limit of 15 characters at the largest node count', () => {
+    expect(planNode(settings, 50).veth.length).toBeLessThanOrEqual(15)
+  })
+})
+
+describe('node files', () => {
+  const plan = planNode(settings, 1)
+
+  it('sshd listens on the node address only, keys only, forwarding for the Docker socket', () => {
+    const config = sshdConfig(plan)
+    expect(config).toContain('ListenAddress 192.168.213.11:22\n')
+    expect(config).toContain('HostKey /state/keys/host_node-1\n')
+    expect(config).toContain('PasswordAuthentication no\n')
+    expect(config).toContain('AllowStreamLocalForwarding yes\n')
+    expect(config).toContain('MaxSessions 64\n')
+  })
+
+  it('dockerd keeps its data per node and puts containers under the node cgroup', () => {
+    expect(JSON.parse(daemonJson(plan, { cgroupParent: '/coxswain-lab/node-1' }))).toMatchObject({
+      'data-root': '/state/nodes/node-1/docker',
+      'cgroup-parent': '/coxswain-lab/node-1',
+      'shutdown-timeout': 2,
+    })
+  })
+})
+
+describe('iptables clean-up', () => {
+  const listing = [
+    '-P FORWARD DROP',
+    '-A FORWARD -i cxlab0 -o cxlab0 -m comment --comment coxswain-lab -j ACCEPT',
+    '-A FORWARD -i docker0 -j ACCEPT',
+    '-A INPUT -i eth0 -m comment --comment coxswain-lab-partition -j DROP',
+  ].join('\n')
+
+  it('deletes exactly the rules carrying the tag', () => {
+    expect(deletionsFor(listing, 'coxswain-lab')).toEqual([
+      ['-D', 'FORWARD', '-i', 'cxlab0', '-o', 'cxlab0', '-m', 'comment', '--comment', 'coxswain-lab', '-j', 'ACCEPT'],
+    ])
+    expect(deletionsFor(listing, 'coxswain-lab-partition')).toEqual([
+      ['-D', 'INPUT', '-i', 'eth0', '-m', 'comment', '--comment', 'coxswain-lab-partition', '-j', 'DROP'],
+    ])
+  })
+})
+
+describe('keys', () => {
+  it('fingerprints a public key as OpenSSH prints it', () => {
+    // `ssh-keygen -lf` printed this fingerprint for this key.
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM2Jo2K1tH6gX5a6GAAnQCgRJt1rHKsI6Il2Xqit/HzF root@vm'
+    expect(fingerprint(key)).toBe('SHA256:NaAz00J1V5hs1pGIWF2T7zJdpu/g6iH/FEnOpCp3w+k')
+  })
+
+  it('refuses something that is not a key line', () => {
+    expect(() => fingerprint('garbage')).toThrow(/not an OpenSSH public key/)
+  })
+})
+
+describe('fault actions', () => {
+  it('knows the actions the issue names and nothing else', () => {
+    for (const action of ['link-down', 'partition', 'heal', 'freeze', 'poweroff', 'stop-docker', 'start-sshd']) {
+      expect(isFaultAction(action)).toBe(true)
+    }
+    expect(isFaultAction('explode')).toBe(false)
+  })
+})
