@@ -54,10 +54,12 @@ sources=(src-main src-renderer package.json package-lock.json electron.vite.conf
 if [[ ! -f "$stamp" ]] || [[ -n "$(find "${sources[@]}" -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
   say "building (electron-vite build)"
   # Stamped with the time the build started, so an edit made during the build triggers the next one.
-  started="$(mktemp)"
-  "$node" node_modules/electron-vite/bin/electron-vite.js build >&2
   mkdir -p out
+  started="$(mktemp out/.build-started.XXXXXX)"
+  trap 'rm -f "$started"' EXIT
+  "$node" node_modules/electron-vite/bin/electron-vite.js build >&2
   mv "$started" "$stamp"
+  trap - EXIT
 fi
 
 serve() {

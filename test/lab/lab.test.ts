@@ -11,6 +11,11 @@ let lab: LabFile
 const docker = (node: LabNode): Docker => new Docker({ socketPath: node.localDockerSocket })
 const sshAnswers = (node: LabNode): Promise<boolean> => bannerFrom(node.address, node.sshPort, 300)
 const netnsOf = (node: LabNode): string => `/run/netns/cxlab-${node.name}`
+const nodeAt = (index: number): LabNode => {
+  const node = lab.nodes.at(index)
+  if (!node) throw new Error(`the lab has no node at ${index}: bring up more nodes`)
+  return node
+}
 
 beforeAll(() => {
   lab = readLabFile()
@@ -28,8 +33,7 @@ describe('lab nodes', () => {
   })
 
   it('reach each other over the lab bridge and nothing beyond it', async () => {
-    const [first, second] = lab.nodes
-    if (!first || !second) throw new Error('the lab needs at least 2 nodes')
+    const [first, second] = [nodeAt(0), nodeAt(1)]
     const probe = await run(['nsenter', `--net=${netnsOf(first)}`, 'bash', '-c', `exec 3<>/dev/tcp/${second.address}/22 && head -c 7 <&3`])
     expect(probe.stdout).toBe('SSH-2.0')
     const routes = await run(['ip', '-n', `cxlab-${first.name}`, 'route', 'show', 'default'])
@@ -37,7 +41,7 @@ describe('lab nodes', () => {
   })
 
   it('run containers with networking on the node engine', async () => {
-    const node = lab.nodes[0]!
+    const node = nodeAt(0)
     const container = await docker(node).createContainer({ Image: lab.image, Cmd: ['sh', '-c', 'hostname -i; echo done'], Tty: true })
     try {
       await container.start()
@@ -54,7 +58,7 @@ describe('lab faults', () => {
   // The last node takes the faults, so the others stay clean for whatever runs beside.
   let node: LabNode
   beforeAll(() => {
-    node = lab.nodes[lab.nodes.length - 1]!
+    node = nodeAt(-1)
   })
   afterAll(async () => {
     for (const action of ['thaw', 'heal', 'link-up', 'poweron', 'start-docker', 'start-sshd'] as const) await injectFault(node.name, action)

@@ -1,0 +1,152 @@
+// The one object behind every door (Electron IPC, the headless HTTP server, tests). For now it
+// knows the cluster's identity and how each node connection stands; the store, API server,
+// controllers and node agents hang off it as they arrive.
+
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ClusterInfo, NodeConnection, NodeConnectionState } from './api/cluster-info.ts'
+import { ensurePrivateDir, writePrivateFileAtomic } from './util/private-fs.ts'
+import { log as rootLog, type Logger } from './util/log.ts'
+import { COXSWAIN_VERSION } from './version.ts'
+
+export const DEFAULT_CLUSTER_NAME = 'coxswain'
+export const CLUSTER_FILE = 'cluster.json'
+
+/** A cluster name is a DNS label, so it can appear in hostnames and kubeconfig contexts. */
+const clusterNamePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
+
+interface ClusterFile {
+  name: string
+}
+
+export interface ControlPlaneOptions {
+  /** Where the cluster's state lives; created with mode 0700 on start(). */
+  dataDir: string
+  log?: Logger
+  /** Injected for tests. */
+  now?: () => Date
+  version?: string
+}
+
+export interface NodeConnectionChange {
+  /** The node's connection after the change, or null when the node was forgotten. */
+  current: NodeConnection | null
+  previous: NodeConnection | null
+  name: string
+}
+
+export type NodeConnectionListener = (change: NodeConnectionChange) => void
+
+export class ControlPlane {
+  readonly dataDir: string
+  readonly version: string
+  private readonly log: Logger
+  private readonly now: () => Date
+  private readonly nodes = new Map<string, NodeConnection>()
+  private readonly listeners = new Set<NodeConnectionListener>()
+  private name: string | null = null
+  private startedAt: Date | null = null
+
+  constructor(options: ControlPlaneOptions) {
+    this.dataDir = options.dataDir
+    this.version = options.version ?? COXSWAIN_VERSION
+    this.log = (options.log ?? rootLog).child({ component: 'controlplane' })
+    this.now = options.now ?? (() => new Date())
+  }
+
+  /** Loads (or creates) the cluster's identity. Idempotent. */
+  async start(): Promise<void> {
+    if (this.startedAt) return
+    if (ensurePrivateDir(this.dataDir)) this.log.warn('data dir was readable by others; set its mode to 0700', { dataDir: this.dataDir })
+    this.name = loadOrCreateClusterFile(join(this.dataDir, CLUSTER_FILE)).name
+    this.startedAt = this.now()
+    this.log.info('control plane started', { cluster: this.name, version: this.version, dataDir: this.dataDir })
+  }
+
+  /** Stops everything start() began and drops subscribers. Idempotent. */
+  async stop(): Promise<void> {
+    if (!this.startedAt) return
+    this.startedAt = null
+    this.listeners.clear()
+    this.log.info('control plane stopped')
+  }
+
+  get running(): boolean {
+    return this.startedAt !== null
+  }
+
+  get clusterName(): string {
+    if (this.name === null) throw new Error('control plane not started: cluster name unknown until start()')
+    return this.name
+  }
+
+  info(): ClusterInfo {
+    return {
+      clusterName: this.clusterName,
+      version: this.version,
+      startedAt: this.startedAt?.toISOString() ?? null,
+      nodes: [...this.nodes.values()].sort((a, b) => a.name.localeCompare(b.name)).map((n) => ({ ...n })),
+    }
+  }
+
+  /**
+   * Records how the connection to node `name` stands and tells subscribers. Setting the same
+   * state and detail again is a no-op, so callers may report level-triggered without spamming.
+   */
+  setNodeConnection(name: string, state: NodeConnectionState, detail?: string): void {
+    const previous = this.nodes.get(name) ?? null
+    if (previous && previous.state === state && previous.detail === detail) return
+    const current: NodeConnection = { name, state, since: this.now().toISOString(), ...(detail !== undefined ? { detail } : {}) }
+    this.nodes.set(name, current)
+    this.log.info('node connection', { node: name, state, ...(detail !== undefined ? { detail } : {}) })
+    this.emit({ name, current: { ...current }, previous })
+  }
+
+  /** Forgets node `name` (e.g. the node was deleted). */
+  removeNode(name: string): void {
+    const previous = this.nodes.get(name)
+    if (!previous) return
+    this.nodes.delete(name)
+    this.emit({ name, current: null, previous })
+  }
+
+  /** Calls `listener` on every node connection change; returns a function that unsubscribes. */
+  onNodeConnectionChange(listener: NodeConnectionListener): () => void {
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
+  }
+
+  private emit(change: NodeConnectionChange): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change)
+      } catch (err) {
+        // One broken subscriber (say, a closed window) must not stop the others hearing about it.
+        this.log.error('node connection listener failed', { node: change.name, err })
+      }
+    }
+  }
+}
+
+function loadOrCreateClusterFile(path: string): ClusterFile {
+  if (!existsSync(path)) {
+    const created: ClusterFile = { name: DEFAULT_CLUSTER_NAME }
+    writePrivateFileAtomic(path, JSON.stringify(created, null, 2) + '\n')
+    return created
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new Error(`read cluster file ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  const name = (parsed as Partial<ClusterFile> | null)?.name
+  if (typeof name !== 'string' || !clusterNamePattern.test(name)) {
+    throw new Error(
+      `read cluster file ${path}: "name" must be a DNS label (lowercase letters, digits and '-', at most 63 characters), got ${JSON.stringify(name)}`,
+    )
+  }
+  return { name }
+}

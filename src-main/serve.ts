@@ -1,0 +1,77 @@
+// Headless entry: `coxswain serve` — the dashboard and API over HTTP, no Electron.
+// Wiring only: parse arguments, start the control plane and the server, stop both on a signal.
+
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { ControlPlane } from './controlplane.ts'
+import { SERVE_USAGE, UsageError, isLoopback, parseServeArgs, type ServeOptions } from './server/args.ts'
+import { startHttpServer } from './server/http-server.ts'
+import { loadOrCreateToken } from './server/token.ts'
+import { log as rootLog } from './util/log.ts'
+
+const log = rootLog.child({ component: 'serve' })
+
+// Relative to this bundle (out/main/serve.js), not the working directory.
+const rendererDir = resolve(import.meta.dirname, '../renderer')
+
+async function serve(options: ServeOptions): Promise<void> {
+  if (!isLoopback(options.listen)) {
+    log.warn('listening beyond this machine over plain HTTP: the access token crosses the network unencrypted', {
+      listen: options.listen,
+    })
+  }
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    log.warn('dashboard not built; the API works but pages will not load', { rendererDir })
+  }
+
+  const token = loadOrCreateToken(options.dataDir, log)
+  const controlPlane = new ControlPlane({ dataDir: options.dataDir })
+  await controlPlane.start()
+  const server = await startHttpServer({ ...options, controlPlane, token, rendererDir, log: rootLog.child({ component: 'http' }) })
+
+  let stopping = false
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn('second signal: exiting without waiting', { signal })
+      process.exit(1)
+    }
+    stopping = true
+    log.info('stopping', { signal })
+    try {
+      await server.close()
+      await controlPlane.stop()
+      process.exit(0)
+    } catch (err) {
+      log.error('stop failed', { err })
+      process.exit(1)
+    }
+  }
+  process.on('SIGINT', (signal) => void stop(signal))
+  process.on('SIGTERM', (signal) => void stop(signal))
+
+  // The one line people (and tests) read: where to point the browser. It holds the token, so it
+  // goes to stdout only, never to the log.
+  console.log(`Coxswain ${controlPlane.version} serving at ${server.loginUrl}`)
+}
+
+function main(): void {
+  let parsed
+  try {
+    parsed = parseServeArgs(process.argv.slice(2))
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err
+    console.error(`coxswain serve: ${err.message}\n\n${SERVE_USAGE}`)
+    process.exit(2)
+  }
+  if (parsed.help) {
+    console.log(SERVE_USAGE)
+    return
+  }
+  serve(parsed).catch((err: unknown) => {
+    log.error('serve failed', { err })
+    console.error(`coxswain serve: ${(err as Error).message}`)
+    process.exit(1)
+  })
+}
+
+main()

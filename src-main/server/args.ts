@@ -1,0 +1,78 @@
+// `serve`'s command line: --port N --data-dir DIR [--listen ADDR], with the defaults users expect.
+
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { defaultDataDir } from '../util/data-dir.ts'
+
+export const DEFAULT_PORT = 7443
+export const DEFAULT_LISTEN = '127.0.0.1'
+
+export interface ServeOptions {
+  /** 0 picks any free port. */
+  port: number
+  listen: string
+  /** Absolute. */
+  dataDir: string
+}
+
+export type ParsedServeArgs = { help: true } | ({ help: false } & ServeOptions)
+
+export const SERVE_USAGE = `Usage: coxswain serve [--port N] [--data-dir DIR] [--listen ADDR]
+
+Serves the Coxswain dashboard and API over HTTP.
+
+  --port N         TCP port, 0 for any free port (default ${DEFAULT_PORT})
+  --data-dir DIR   where the cluster's state and access token live
+                   (default \${XDG_DATA_HOME:-~/.local/share}/coxswain)
+  --listen ADDR    address to listen on (default ${DEFAULT_LISTEN}; anything else
+                   exposes the access token to the network in clear text)
+  -h, --help       show this help`
+
+/** Thrown for a command line we cannot run; its message is meant for the user, with the usage. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+export function parsePort(text: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`--port must be a number from 0 to 65535, got "${text}"`)
+  const port = Number(text)
+  if (port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${text}"`)
+  return port
+}
+
+export function parseServeArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): ParsedServeArgs {
+  let values: { port?: string; 'data-dir'?: string; listen?: string; help?: boolean }
+  try {
+    ;({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        listen: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }))
+  } catch (err) {
+    throw new UsageError((err as Error).message, { cause: err })
+  }
+  if (values.help) return { help: true }
+
+  const port = values.port === undefined ? DEFAULT_PORT : parsePort(values.port)
+  const listen = values.listen ?? DEFAULT_LISTEN
+  if (listen.trim() === '') throw new UsageError('--listen must not be empty')
+  const dataDirArg = values['data-dir']
+  if (dataDirArg !== undefined && dataDirArg.trim() === '') throw new UsageError('--data-dir must not be empty')
+  const dataDir = dataDirArg === undefined ? defaultDataDir(env) : resolve(cwd, dataDirArg)
+  return { help: false, port, listen, dataDir }
+}
+
+/** True for addresses only this machine can reach, where a plain-HTTP token is acceptable. */
+export function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)
+}

@@ -1,0 +1,16 @@
+import { createRouter, createWebHashHistory, type Router } from 'vue-router'
+import OverviewView from './views/OverviewView.vue'
+
+/**
+ * Hash URLs (…/#/nodes) in both doors: inside Electron the page is a file:// document where paths
+ * are real files, and served, the built page's relative asset URLs only resolve from `/`.
+ */
+export function createAppRouter(): Router {
+  return createRouter({
+    history: createWebHashHistory(),
+    routes: [
+      { path: '/', name: 'overview', component: OverviewView },
+      { path: '/:pathMatch(.*)*', redirect: '/' },
+    ],
+  })
+}

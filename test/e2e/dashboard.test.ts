@@ -1,0 +1,154 @@
+// End to end: the built headless server (out/main/serve.js) on Node 24, driven by Debian's
+// Chromium. Proves the printed login URL signs a browser in, the first page shows live control
+// plane data under the strict CSP, the API refuses callers without the token, and SIGTERM exits 0.
+//
+// Needs a build first: `npx electron-vite build` (scripts/test.sh and scripts/run.sh do it).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import pkg from '../../package.json' with { type: 'json' }
+import { collectPageErrors, launchChromium, waitForText } from './support/browser.ts'
+
+const root = resolve(import.meta.dirname, '../..')
+const serveJs = join(root, 'out/main/serve.js')
+const screenshotDir = join(root, 'test-results/screenshots')
+const bannerPattern = /^Coxswain (\S+) serving at (http:\/\/\S+\/login\?token=\S+)$/
+
+/** Node 24, which the bundle targets: this one when vitest runs on it, else the `node` devDependency. */
+function node24(): string {
+  if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath
+  const bundled = join(root, 'node_modules/node/bin/node')
+  if (existsSync(bundled)) return bundled
+  throw new Error(`Node 24 not found: vitest runs on Node ${process.versions.node} and ${bundled} is missing`)
+}
+
+interface RunningServe {
+  child: ChildProcess
+  version: string
+  loginUrl: string
+  baseUrl: string
+  stdoutLines: string[]
+  stderr: () => string
+  exited: Promise<number | null>
+}
+
+function startServe(dataDir: string): Promise<RunningServe> {
+  const child = spawn(node24(), [serveJs, '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)))
+  const stdoutLines: string[] = []
+  const stdout = child.stdout
+  if (!stdout) throw new Error('serve: no stdout pipe')
+
+  return new Promise((resolveStart, rejectStart) => {
+    child.once('error', rejectStart)
+    void exited.then((code) => rejectStart(new Error(`serve exited with ${code} before printing its URL; stderr:\n${stderr}`)))
+    createInterface({ input: stdout }).on('line', (line) => {
+      stdoutLines.push(line)
+      const match = bannerPattern.exec(line)
+      if (!match?.[1] || !match[2]) return
+      resolveStart({
+        child,
+        version: match[1],
+        loginUrl: match[2],
+        baseUrl: new URL(match[2]).origin,
+        stdoutLines,
+        stderr: () => stderr,
+        exited,
+      })
+    })
+  })
+}
+
+describe('dashboard served by `serve`', () => {
+  let dataDir: string
+  let serve: RunningServe
+  let browser: Browser
+  const contexts: BrowserContext[] = []
+
+  async function newPage(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options })
+    contexts.push(context)
+    return context.newPage()
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(serveJs)) {
+      throw new Error(`${serveJs} is missing: build first with \`npx electron-vite build\` (or \`bash scripts/run.sh serve\`)`)
+    }
+    dataDir = mkdtempSync(join(tmpdir(), 'coxswain-e2e-'))
+    serve = await startServe(dataDir)
+    browser = await launchChromium()
+  })
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {})
+    await browser?.close()
+    if (serve && serve.child.exitCode === null && serve.child.signalCode === null) {
+      serve.child.kill('SIGKILL')
+      await serve.exited
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('prints one line with its version and a login URL', () => {
+    expect(serve.version).toBe(pkg.version)
+    expect(serve.stdoutLines).toHaveLength(1)
+    expect(serve.stderr()).not.toContain(new URL(serve.loginUrl).searchParams.get('token'))
+  })
+
+  it('refuses an API call without the token with 401 and a Kubernetes Status', async () => {
+    const res = await fetch(`${serve.baseUrl}/api/coxswain/v1/info`)
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 })
+  })
+
+  it('signs in with the printed URL and shows cluster name, version and "connected"', async () => {
+    const page = await newPage()
+    const errors = collectPageErrors(page)
+    await page.goto(serve.loginUrl)
+    // The login redirect drops the token from the address bar.
+    expect(page.url()).not.toContain('token=')
+
+    await waitForText(page, 'connection-state', 'Connected')
+    expect(await page.getByTestId('cluster-name').textContent()).toContain('coxswain')
+    expect(await page.getByTestId('version').textContent()).toContain(`Coxswain ${pkg.version}`)
+    await page.getByTestId('nodes-empty').waitFor({ state: 'visible' })
+    expect(errors).toEqual([])
+
+    mkdirSync(screenshotDir, { recursive: true })
+    await page.screenshot({ path: join(screenshotDir, 'home.png'), fullPage: true })
+  })
+
+  it('looks right in dark mode too', async () => {
+    const page = await newPage({ colorScheme: 'dark' })
+    await page.goto(serve.loginUrl)
+    await waitForText(page, 'connection-state', 'Connected')
+    const path = join(screenshotDir, 'home-dark.png')
+    mkdirSync(dirname(path), { recursive: true })
+    await page.screenshot({ path, fullPage: true })
+  })
+
+  it('tells a browser that is not signed in how to sign in', async () => {
+    const page = await newPage()
+    await page.goto(serve.baseUrl + '/')
+    await waitForText(page, 'connection-state', 'Not signed in')
+    expect(await page.getByTestId('signed-out').textContent()).toContain('coxswain serve')
+    mkdirSync(screenshotDir, { recursive: true })
+    await page.screenshot({ path: join(screenshotDir, 'signed-out.png'), fullPage: true })
+  })
+
+  it('stops cleanly on SIGTERM with exit code 0', async () => {
+    serve.child.kill('SIGTERM')
+    expect(await serve.exited).toBe(0)
+  })
+})
