@@ -7,8 +7,7 @@
 # (npm run serve / npm start call this.)
 #
 # Before running it makes sure that:
-#   - node_modules matches package-lock.json (npm ci when node_modules/.package-lock.json is
-#     missing or older than package-lock.json);
+#   - node_modules matches package-lock.json (scripts/ensure-npm.sh);
 #   - out/ is built from the current sources: `electron-vite build` runs when out/.build-stamp is
 #     missing or any source or config file is newer than it. A build takes a few seconds, a check
 #     a few milliseconds, so an unchanged checkout starts at once.
@@ -35,10 +34,7 @@ case "$command" in
 esac
 
 # 1. Dependencies.
-if [[ ! -f node_modules/.package-lock.json || node_modules/.package-lock.json -ot package-lock.json ]]; then
-  say "node_modules is missing or older than package-lock.json: running npm ci"
-  npm ci --no-audit --no-fund >&2
-fi
+bash scripts/ensure-npm.sh
 
 # Node 24 comes from the `node` devDependency; the system Node may be older.
 export PATH="$root/node_modules/.bin:$PATH"

@@ -20,17 +20,4 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm ci when the lock file changed since the last install (or nothing is installed yet).
-stamp=node_modules/.coxswain-lock-sha256
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$want" >"$stamp"
-fi
-
-node_version=$(node_modules/.bin/node --version)
-if [[ $node_version != v24.* ]]; then
-  echo "setup: expected Node 24 from the npm package 'node', found $node_version" >&2
-  exit 1
-fi
+bash scripts/ensure-npm.sh
