@@ -1,6 +1,24 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import type { Plugin } from 'vite'
+import { contentSecurityPolicy } from './src-main/security/csp.ts'
+
+// The built page carries its CSP itself: Electron loads it from file://, where a policy set on
+// response headers is not guaranteed to apply. (Not in dev: Vite's hot reload injects styles.)
+function cspMetaTag(): Plugin {
+  return {
+    name: 'coxswain-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ forMetaTag: true }) },
+        injectTo: 'head-prepend',
+      },
+    ],
+  }
+}
 
 // Two main-process entries share one control plane: the Electron app (main.ts) and the
 // headless server (serve.ts), so the browser dashboard and kubectl reach the same code.
@@ -28,7 +46,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [vue()],
+    plugins: [vue(), cspMetaTag()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rolldownOptions: {

@@ -34,6 +34,12 @@ describe('contentSecurityPolicy', () => {
     expect(directive(dev, 'script-src')).toBe("script-src 'self'")
   })
 
+  it('leaves out frame-ancestors for a meta tag, where browsers ignore it, and keeps the rest', () => {
+    const meta = contentSecurityPolicy({ forMetaTag: true })
+    expect(directive(meta, 'frame-ancestors')).toBeUndefined()
+    expect(meta).toBe(built.replace("; frame-ancestors 'none'", ''))
+  })
+
   it('names every directive once', () => {
     const names = cspDirectives().map(([name]) => name)
     expect(new Set(names).size).toBe(names.length)

@@ -7,6 +7,11 @@ export interface CspOptions {
    * and talks over a WebSocket. Omit in builds: the built renderer needs neither.
    */
   devServerOrigin?: string
+  /**
+   * For a `<meta http-equiv>` tag (Electron's file:// pages, where response headers may not
+   * apply): browsers ignore frame-ancestors there and log an error, so it is left out.
+   */
+  forMetaTag?: boolean
 }
 
 /** Directive name -> sources. Ordered for readable headers and stable tests. */
@@ -31,6 +36,7 @@ export function cspDirectives(options: CspOptions = {}): [string, string[]][] {
 
 export function contentSecurityPolicy(options: CspOptions = {}): string {
   return cspDirectives(options)
+    .filter(([name]) => !(options.forMetaTag && name === 'frame-ancestors'))
     .map(([name, sources]) => `${name} ${sources.join(' ')}`)
     .join('; ')
 }
