@@ -53,12 +53,14 @@ if [[ ! -f "$stamp" ]] || [[ -n "$(find "${sources[@]}" -newer "$stamp" -print -
   mkdir -p out
   started="$(mktemp out/.build-started.XXXXXX)"
   trap 'rm -f "$started"' EXIT
-  "$node" node_modules/electron-vite/bin/electron-vite.js build >&2
+  "$node" node_modules/electron-vite/bin/electron-vite.js build --logLevel warn >&2
   mv "$started" "$stamp"
   trap - EXIT
 fi
 
 serve() {
+  # npm runs scripts from the project root; relative paths (--data-dir) mean where the user was.
+  cd "${INIT_CWD:-$root}"
   exec "$node" "$root/out/main/serve.js" "$@"
 }
 

@@ -17,7 +17,8 @@ fi
 echo "== typecheck, lint, build"
 npm run --silent typecheck
 npm run --silent lint
-electron-vite build >/dev/null
+electron-vite build --logLevel warn
+touch out/.build-stamp # so `npm start` does not build the same sources again
 
 mkdir -p test-results
 results=test-results/vitest.json
@@ -35,6 +36,11 @@ vitest run --reporter=default --reporter=json --outputFile.json="$results" || st
 trap - EXIT
 echo "== lab down"
 teardown
+
+# Under sudo, hand what the run wrote back to the user, so their own builds keep working.
+if [[ -n ${SUDO_UID:-} ]]; then
+  chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" out test-results node_modules .lab ./*.tsbuildinfo 2>/dev/null || true
+fi
 
 # One closing line any CI reader understands, from the runner's own counts.
 node -e '

@@ -1,15 +1,15 @@
 // `npm run lab:up | lab:down | lab:status | lab:fault -- NODE ACTION`
 
 import { existsSync, readFileSync } from 'node:fs'
-import { settingsFromEnv } from './config.ts'
+import { planNode, settingsFromEnv } from './config.ts'
 import { labDown } from './down.ts'
 import { FAULT_ACTIONS, injectFault, isFaultAction } from './faults.ts'
-import { labFilePath } from './lab-file.ts'
+import { labFilePath, type LabFile } from './lab-file.ts'
 import { assertLabHost } from './tools.ts'
-import { labUp } from './up.ts'
+import { labUp, nodeProblem } from './up.ts'
 
-const usage = `usage: lab.ts up | down | status | fault NODE ACTION
-  LAB_NODES=N (default 3) sets the node count for up
+const usage = `usage: npm run lab:up | lab:down | lab:status | lab:fault -- NODE ACTION
+  LAB_NODES=N sets the node count for lab:up (default: keep a healthy running lab, else 3)
   ACTION: ${FAULT_ACTIONS.join(', ')}`
 
 async function main(argv: string[]): Promise<void> {
@@ -30,12 +30,22 @@ async function main(argv: string[]): Promise<void> {
       return
     case 'status': {
       const path = labFilePath()
-      console.log(existsSync(path) ? readFileSync(path, 'utf8') : 'lab is down')
+      if (!existsSync(path)) {
+        console.log('lab is down (or was brought up from another checkout: the lab is machine-wide)')
+        return
+      }
+      const lab = JSON.parse(readFileSync(path, 'utf8')) as LabFile
+      for (const [i, node] of lab.nodes.entries()) {
+        const problem = await nodeProblem(planNode(settings, i + 1))
+        console.log(`${node.name}  ${node.address}  ${problem ?? 'healthy'}  ${node.hostKeyFingerprint}`)
+      }
+      console.log(`user ${lab.user}, key ${lab.keyPath}, image ${lab.image}; facts in ${path}`)
       return
     }
     case 'fault': {
       const [node, action] = rest
-      if (!node || !action || !isFaultAction(action)) throw new Error(usage)
+      if (!node || !action) throw new Error(usage)
+      if (!isFaultAction(action)) throw new Error(`unknown fault action "${action}"\n${usage}`)
       assertLabHost()
       await injectFault(node, action, settings)
       console.log(`${node}: ${action} done`)

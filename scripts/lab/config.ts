@@ -17,6 +17,8 @@ export const MAX_NODES = 50
 
 export interface LabSettings {
   nodeCount: number
+  /** LAB_NODES was given: a running lab of another size is rebuilt; otherwise it is kept as it is. */
+  nodeCountChosen: boolean
   /** Runtime state of the nodes: per-node dirs, docker data, keys. Outside the checkout on purpose. */
   stateDir: string
   /** The checkout's `.lab` folder, where `nodes.json` is published. */
@@ -31,6 +33,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, projectRoo
   }
   return {
     nodeCount,
+    nodeCountChosen: env.LAB_NODES !== undefined,
     stateDir: env.LAB_STATE_DIR ?? '/var/lib/coxswain-lab',
     labDir: join(projectRoot, '.lab'),
   }

@@ -54,5 +54,5 @@ export async function labDown(settings: LabSettings): Promise<void> {
   rmSync(nodesDir, { recursive: true, force: true })
   // Keys stay: host keys a user pinned remain valid for the next lab.
   for (const file of ['image.tar', 'node-init.sh']) rmSync(join(settings.stateDir, file), { force: true })
-  rmSync(join(settings.labDir, 'nodes.json'), { force: true })
+  for (const file of ['nodes.json', 'known_hosts']) rmSync(join(settings.labDir, file), { force: true })
 }

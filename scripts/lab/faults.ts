@@ -1,6 +1,7 @@
 // Faults a real home lab suffers, injected into a running lab node for tests and by hand
 // (`npm run lab:fault -- node-2 partition`). Each action returns once the fault is in effect.
 
+import { existsSync } from 'node:fs'
 import { nodeCgroup } from './cgroups.ts'
 import { LAB_TAG, planNode, settingsFromEnv, type LabSettings, type NodePlan } from './config.ts'
 import { deleteTaggedRules } from './network.ts'
@@ -13,7 +14,7 @@ export const FAULT_ACTIONS = [
   'link-down', 'link-up',
   'partition', 'heal',
   'freeze', 'thaw',
-  'poweroff', 'poweron',
+  'poweroff', 'poweron', 'crash',
   'stop-docker', 'start-docker',
   'stop-sshd', 'start-sshd',
 ] as const
@@ -27,8 +28,11 @@ export function isFaultAction(value: string): value is FaultAction {
 
 function planByName(settings: LabSettings, name: string): NodePlan {
   const index = /^node-(\d+)$/.exec(name)?.[1]
-  if (!index) throw new Error(`no lab node "${name}": nodes are named node-1, node-2, …`)
-  return planNode(settings, Number(index))
+  const plan = index ? planNode(settings, Number(index)) : undefined
+  if (!plan || !existsSync(`/run/netns/${plan.netns}`)) {
+    throw new Error(`no lab node "${name}" is up: nodes are named node-1, node-2, … (see npm run lab:status)`)
+  }
+  return plan
 }
 
 async function stopByPidFile(plan: NodePlan, pidFile: string, what: string): Promise<void> {
@@ -71,9 +75,16 @@ export async function injectFault(nodeName: string, action: FaultAction, setting
       nodeCgroup(plan.name).thaw()
       return
     case 'poweroff':
+      // A machine without power is silent: its link goes dark with it, so peers see no reset.
+      await run(['ip', 'link', 'set', plan.veth, 'down'])
+      await killNode(plan.name)
+      return
+    case 'crash':
+      // Every process dies but the network stack answers: open connections are reset at once.
       await killNode(plan.name)
       return
     case 'poweron':
+      await run(['ip', 'link', 'set', plan.veth, 'up'])
       if (findInitPid(plan.name) !== undefined) return
       bootNode(settings, plan)
       await waitNodeReady(plan)

@@ -9,7 +9,11 @@ const settings = settingsFromEnv({ LAB_STATE_DIR: '/state' }, '/repo')
 
 describe('lab settings', () => {
   it('defaults to 3 nodes, state outside the checkout, facts in .lab', () => {
-    expect(settings).toEqual({ nodeCount: 3, stateDir: '/state', labDir: '/repo/.lab' })
+    expect(settings).toEqual({ nodeCount: 3, nodeCountChosen: false, stateDir: '/state', labDir: '/repo/.lab' })
+  })
+
+  it('notes when the node count was chosen, so a running lab of another size is rebuilt only then', () => {
+    expect(settingsFromEnv({ LAB_NODES: '5' }).nodeCountChosen).toBe(true)
   })
 
   it.each(['0', '-1', '2.5', 'three', '51'])('rejects LAB_NODES=%s naming the variable', (value) => {
@@ -86,7 +90,7 @@ describe('keys', () => {
 
 describe('fault actions', () => {
   it('knows the actions the issue names and nothing else', () => {
-    for (const action of ['link-down', 'partition', 'heal', 'freeze', 'poweroff', 'stop-docker', 'start-sshd']) {
+    for (const action of ['link-down', 'partition', 'heal', 'freeze', 'poweroff', 'crash', 'stop-docker', 'start-sshd']) {
       expect(isFaultAction(action)).toBe(true)
     }
     expect(isFaultAction('explode')).toBe(false)

@@ -8,7 +8,7 @@ import type { LabFile } from './lab-file.ts'
 import { nodeCgroup } from './cgroups.ts'
 import {
   BRIDGE, BRIDGE_ADDRESS, LAN_PREFIX_LENGTH, TEST_IMAGE, clientKeyPath, initScriptPath, planNodes,
-  type LabSettings, type NodePlan,
+  planNode, type LabSettings, type NodePlan,
 } from './config.ts'
 import { labDown } from './down.ts'
 import { buildImageTar, importImage } from './image.ts'
@@ -52,31 +52,44 @@ function labFileFor(settings: LabSettings, plans: NodePlan[]): LabFile {
   }
 }
 
-async function nodeHealthy(plan: NodePlan): Promise<boolean> {
-  if (findInitPid(plan.name) === undefined || nodeCgroup(plan.name).frozen()) return false
+/** What is wrong with a running node, or undefined when it is healthy. */
+export async function nodeProblem(plan: NodePlan): Promise<string | undefined> {
+  if (findInitPid(plan.name) === undefined) return `${plan.name} is powered off`
+  if (nodeCgroup(plan.name).frozen()) return `${plan.name} is frozen`
   const { stdout } = await run(['nsenter', `--net=/run/netns/${plan.netns}`, 'iptables', '-w', '-S'], { allowFailure: true })
-  if (stdout.includes('coxswain-lab-partition')) return false
+  if (stdout.includes('coxswain-lab-partition')) return `${plan.name} is partitioned`
   const { stdout: link } = await run(['ip', '-j', 'link', 'show', plan.veth], { allowFailure: true })
-  if (!link.includes('"UP"') && !link.includes('LOWER_UP')) return false
-  return (await sshAnswers(plan.address, 22)) && (await dockerAnswers(localDockerSocket(plan)))
+  if (!link.includes('LOWER_UP')) return `${plan.name}'s link is down`
+  if (!(await sshAnswers(plan.address, 22))) return `sshd on ${plan.name} does not answer`
+  if (!(await dockerAnswers(localDockerSocket(plan)))) return `dockerd on ${plan.name} does not answer`
+  return undefined
 }
 
-/** The lab as running now, if it is whole, healthy and of the wanted size. */
-async function runningLab(settings: LabSettings, plans: NodePlan[]): Promise<LabFile | undefined> {
-  if (!existsSync(nodesJsonPath(settings))) return undefined
+type RunningLab = { lab: LabFile; problems: string[] } | { lab: undefined; problems: string[] }
+
+/** The lab as running now, and what keeps it from being reused as it is. */
+async function runningLab(settings: LabSettings): Promise<RunningLab> {
+  if (!existsSync(nodesJsonPath(settings))) return { lab: undefined, problems: [] }
   const published = JSON.parse(readFileSync(nodesJsonPath(settings), 'utf8')) as LabFile
-  if (published.nodes.length !== plans.length) return undefined
-  const healthy = await Promise.all(plans.map(nodeHealthy))
-  return healthy.every(Boolean) ? published : undefined
+  const problems: string[] = []
+  if (settings.nodeCountChosen && published.nodes.length !== settings.nodeCount) {
+    problems.push(`it has ${published.nodes.length} node(s), LAB_NODES asks for ${settings.nodeCount}`)
+  }
+  const plans = published.nodes.map((_, i) => planNode(settings, i + 1))
+  for (const problem of await Promise.all(plans.map(nodeProblem))) if (problem) problems.push(problem)
+  return problems.length === 0 ? { lab: published, problems } : { lab: undefined, problems }
 }
 
 export async function labUp(settings: LabSettings, report: (line: string) => void = () => {}): Promise<LabFile> {
-  const plans = planNodes(settings)
-  const running = await runningLab(settings, plans)
-  if (running) {
-    report(`lab already up: ${plans.length} node(s)`)
-    return running
+  const running = await runningLab(settings)
+  if (running.lab) {
+    report(`lab already up: ${running.lab.nodes.length} node(s), healthy`)
+    return running.lab
   }
+  if (running.problems.length > 0) {
+    report(`rebuilding the lab (every container on its nodes is lost): ${running.problems.join('; ')}`)
+  }
+  const plans = planNodes(settings)
   await labDown(settings)
   mkdirSync(settings.stateDir, { recursive: true, mode: 0o700 })
   copyFileSync(join(import.meta.dirname, 'node-init.sh'), initScriptPath(settings))
@@ -97,6 +110,8 @@ export async function labUp(settings: LabSettings, report: (line: string) => voi
   const lab = labFileFor(settings, plans)
   mkdirSync(settings.labDir, { recursive: true })
   writeFileSync(nodesJsonPath(settings), JSON.stringify(lab, null, 2) + '\n')
+  // For people: `ssh -o UserKnownHostsFile=.lab/known_hosts …` checks the nodes' real host keys.
+  writeFileSync(join(settings.labDir, 'known_hosts'), lab.nodes.map((n) => `${n.address} ${n.hostKey}`).join('\n') + '\n')
   report(`lab up: ${plans.map((p) => `${p.name} ${p.address}`).join(', ')}; image ${TEST_IMAGE}; facts in ${nodesJsonPath(settings)}`)
   return lab
 }

@@ -1,5 +1,6 @@
 // The lab itself: real, separate nodes on one machine, and faults that do what they say.
 
+import { connect } from 'node:net'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { injectFault } from '../../scripts/lab/faults.ts'
@@ -8,6 +9,20 @@ import { dockerAnswers, sshAnswers as bannerFrom } from '../../scripts/lab/node-
 import { run, waitFor } from '../../scripts/lab/run.ts'
 
 let lab: LabFile
+
+/** How a TCP connection attempt ends: silence (timeout) is what a dead machine gives. */
+function connectOutcome(host: string, port: number, timeoutMs: number): Promise<'connected' | 'refused' | 'silent'> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port })
+    const done = (outcome: 'connected' | 'refused' | 'silent'): void => {
+      socket.destroy()
+      resolve(outcome)
+    }
+    socket.setTimeout(timeoutMs, () => done('silent'))
+    socket.once('connect', () => done('connected'))
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED' ? 'refused' : 'silent'))
+  })
+}
 const docker = (node: LabNode): Docker => new Docker({ socketPath: node.localDockerSocket })
 const sshAnswers = (node: LabNode): Promise<boolean> => bannerFrom(node.address, node.sshPort, 300)
 const netnsOf = (node: LabNode): string => `/run/netns/cxlab-${node.name}`
@@ -97,6 +112,15 @@ describe('lab faults', () => {
     expect(await dockerAnswers(node.localDockerSocket)).toBe(true)
     await injectFault(node.name, 'start-sshd')
     expect(await sshAnswers(node)).toBe(true)
+  })
+
+  it('poweroff is silent to peers; a crash resets them at once', async () => {
+    for (const [fault, outcome] of [['poweroff', 'silent'], ['crash', 'refused']] as const) {
+      await injectFault(node.name, fault)
+      expect(await connectOutcome(node.address, node.sshPort, 500)).toBe(outcome)
+      await injectFault(node.name, 'poweron')
+      expect(await sshAnswers(node)).toBe(true)
+    }
   })
 
   it('poweroff kills the whole node; poweron boots it and Docker restarts its containers', async () => {
