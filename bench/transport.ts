@@ -14,6 +14,7 @@ import { dockerCall, dockerOverSsh, dockerPing } from '../src-main/nodeagent/doc
 import { NodeConnection } from '../src-main/nodeagent/ssh/connection.ts'
 import { PinnedHostKeys } from '../src-main/nodeagent/ssh/pinned-host-keys.ts'
 import { createLogger } from '../src-main/util/log.ts'
+import { labConnectionOptions } from '../test/support/lab-connection.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const iterations = {
@@ -56,15 +57,7 @@ function percentile(values: number[], p: number): number {
 }
 
 function connectionFor(lab: LabFile, node: LabNode, store: PinnedHostKeys): NodeConnection {
-  return new NodeConnection({
-    name: node.name,
-    host: node.address,
-    port: node.sshPort,
-    username: lab.user,
-    auth: { kind: 'privateKeyFile', path: lab.keyPath },
-    hostKeys: { store, expectedFingerprint: node.hostKeyFingerprint },
-    logger: quiet,
-  })
+  return new NodeConnection(labConnectionOptions(lab, node, store, quiet))
 }
 
 async function connectOnce(lab: LabFile, node: LabNode, store: PinnedHostKeys): Promise<NodeConnection> {

@@ -14,6 +14,7 @@ import { NodeConnection, type ConnectionState, type NodeConnectionOptions } from
 import { parseOpenSshPublicKey } from '../../src-main/nodeagent/ssh/host-key.ts'
 import { HostKeyChangedError, HostKeyUnknownError } from '../../src-main/nodeagent/ssh/host-key-policy.ts'
 import { PinnedHostKeys, hostPortKey } from '../../src-main/nodeagent/ssh/pinned-host-keys.ts'
+import { labConnectionOptions } from '../support/lab-connection.ts'
 import { createLogger } from '../../src-main/util/log.ts'
 
 const log = createLogger({ suite: 'lab/transport' })
@@ -27,16 +28,7 @@ const connections = new Map<string, NodeConnection>()
 const dockers = new Map<string, NodeDocker>()
 
 function connectionOptions(node: LabNode, overrides: Partial<NodeConnectionOptions> = {}): NodeConnectionOptions {
-  return {
-    name: node.name,
-    host: node.address,
-    port: node.sshPort,
-    username: lab.user,
-    auth: { kind: 'privateKeyFile', path: lab.keyPath },
-    hostKeys: { store, expectedFingerprint: node.hostKeyFingerprint },
-    logger: quiet,
-    ...overrides,
-  }
+  return { ...labConnectionOptions(lab, node, store, quiet), ...overrides }
 }
 
 const isState = (state: ConnectionState) => (status: { state: ConnectionState }) => status.state === state
