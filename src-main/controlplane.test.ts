@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ControlPlane, CLUSTER_FILE, DEFAULT_CLUSTER_NAME, type NodeConnectionChange } from './controlplane.ts'
+import { ControlPlane, CLUSTER_FILE, DEFAULT_CLUSTER_NAME, STORE_FILE, type NodeConnectionChange } from './controlplane.ts'
+import { ApiError } from './apiserver/errors.ts'
+import type { RequestContext } from './apiserver/types.ts'
+import { existsSync } from 'node:fs'
 import { createLogger } from './util/log.ts'
 import pkg from '../package.json' with { type: 'json' }
 
@@ -12,14 +15,23 @@ describe('ControlPlane', () => {
   let root: string
   let dataDir: string
   let clock: Date
-  const make = () => new ControlPlane({ dataDir, log: quiet, now: () => clock })
+  let made: ControlPlane[]
+  const make = (options: { storage?: 'sqlite' | 'memory' } = {}) => {
+    const cp = new ControlPlane({ dataDir, log: quiet, now: () => clock, ...options })
+    made.push(cp)
+    return cp
+  }
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'coxswain-cp-'))
     dataDir = join(root, 'data')
     clock = new Date('2025-01-02T03:04:05.000Z')
+    made = []
   })
-  afterEach(() => rmSync(root, { recursive: true, force: true }))
+  afterEach(async () => {
+    for (const cp of made) await cp.stop()
+    rmSync(root, { recursive: true, force: true })
+  })
 
   it('creates a private data dir and persists the default cluster name', async () => {
     const cp = make()
@@ -132,5 +144,58 @@ describe('ControlPlane', () => {
 
   it('has no cluster name before start', () => {
     expect(() => make().info()).toThrow(/not started/)
+  })
+
+  describe('API', () => {
+    const admin: RequestContext = { user: { name: 'admin', readOnly: false } }
+    const namespaces = { group: '', version: 'v1', resource: 'namespaces' }
+    const configmaps = { group: '', version: 'v1', resource: 'configmaps' }
+
+    it('serves the API server once started, with the default namespaces', async () => {
+      const cp = make()
+      expect(() => cp.api).toThrow(/not started/)
+      await cp.start()
+      const list = await cp.api.list(namespaces, {}, admin)
+      expect(list.items.map((n) => n.metadata.name)).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system'])
+      expect(existsSync(join(dataDir, STORE_FILE))).toBe(true)
+      await cp.stop()
+      expect(() => cp.api).toThrow(/not started/)
+    })
+
+    it('keeps objects in DATA_DIR/store.db across a restart', async () => {
+      const first = make()
+      await first.start()
+      await first.api.create({ ...configmaps, namespace: 'default' }, { metadata: { name: 'kept' } }, admin)
+      await first.stop()
+      const second = make()
+      await second.start()
+      expect((await second.api.get({ ...configmaps, namespace: 'default', name: 'kept' }, admin)).metadata.name).toBe('kept')
+    })
+
+    it('keeps nothing with memory storage', async () => {
+      const cp = make({ storage: 'memory' })
+      await cp.start()
+      await cp.api.create({ ...configmaps, namespace: 'default' }, { metadata: { name: 'gone' } }, admin)
+      expect(existsSync(join(dataDir, STORE_FILE))).toBe(false)
+    })
+
+    it('runs the namespace controller and garbage collector: a deleted namespace goes with its content', async () => {
+      const cp = make({ storage: 'memory' })
+      await cp.start()
+      await cp.api.create(namespaces, { metadata: { name: 'team' } }, admin)
+      await cp.api.create({ ...configmaps, namespace: 'team' }, { metadata: { name: 'cm' } }, admin)
+      await cp.api.delete({ ...namespaces, name: 'team' }, {}, admin)
+      const deadline = Date.now() + 3000
+      for (;;) {
+        try {
+          await cp.api.get({ ...namespaces, name: 'team' }, admin)
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 404) break
+          throw err
+        }
+        if (Date.now() > deadline) throw new Error('namespace team was not removed')
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+    })
   })
 })

@@ -1,16 +1,23 @@
-// The one object behind every door (Electron IPC, the headless HTTP server, tests). For now it
-// knows the cluster's identity and how each node connection stands; the store, API server,
-// controllers and node agents hang off it as they arrive.
+// The one object behind every door (Electron IPC, the headless HTTP server, tests). It knows the
+// cluster's identity and how each node connection stands, owns the store (DATA_DIR/store.db) and
+// the API server over it (`api`), and runs the control loops that need no node: the garbage
+// collector and the namespace controller. Node agents hang off it as they arrive.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ClusterInfo, NodeConnection, NodeConnectionState } from './api/cluster-info.ts'
+import { ApiServer } from './apiserver/api-server.ts'
+import type { ApiServerVerbs } from './apiserver/types.ts'
+import { GarbageCollector } from './controllers/garbagecollector/garbage-collector.ts'
+import { NamespaceController } from './controllers/namespace/namespace-controller.ts'
+import { MemoryStore, SqliteStore, type Store } from './store/index.ts'
 import { ensurePrivateDir, writePrivateFileAtomic } from './util/private-fs.ts'
 import { log as rootLog, type Logger } from './util/log.ts'
 import { COXSWAIN_VERSION } from './version.ts'
 
 export const DEFAULT_CLUSTER_NAME = 'coxswain'
 export const CLUSTER_FILE = 'cluster.json'
+export const STORE_FILE = 'store.db'
 
 /** A cluster name is a DNS label, so it can appear in hostnames and kubeconfig contexts. */
 const clusterNamePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
@@ -26,6 +33,8 @@ export interface ControlPlaneOptions {
   /** Injected for tests. */
   now?: () => Date
   version?: string
+  /** 'sqlite' (default): DATA_DIR/store.db. 'memory': nothing survives the process (tests). */
+  storage?: 'sqlite' | 'memory'
 }
 
 export interface NodeConnectionChange {
@@ -44,23 +53,52 @@ export class ControlPlane {
   private readonly now: () => Date
   private readonly nodes = new Map<string, NodeConnection>()
   private readonly listeners = new Set<NodeConnectionListener>()
+  private readonly storage: 'sqlite' | 'memory'
   private name: string | null = null
   private startedAt: Date | null = null
+  private store: Store | null = null
+  private apiServer: ApiServer | null = null
+  private controllers: { start(): Promise<void>; stop(): Promise<void> }[] = []
 
   constructor(options: ControlPlaneOptions) {
     this.dataDir = options.dataDir
     this.version = options.version ?? COXSWAIN_VERSION
     this.log = (options.log ?? rootLog).child({ component: 'controlplane' })
     this.now = options.now ?? (() => new Date())
+    this.storage = options.storage ?? 'sqlite'
   }
 
-  /** Loads (or creates) the cluster's identity. Idempotent. */
+  /** Loads (or creates) the cluster's identity, opens the store, starts the API server and its controllers. Idempotent. */
   async start(): Promise<void> {
     if (this.startedAt) return
     if (ensurePrivateDir(this.dataDir)) this.log.warn('data dir was readable by others; set its mode to 0700', { dataDir: this.dataDir })
     this.name = loadOrCreateClusterFile(join(this.dataDir, CLUSTER_FILE)).name
+    try {
+      await this.startApi()
+    } catch (err) {
+      await this.stopApi()
+      throw err
+    }
     this.startedAt = this.now()
     this.log.info('control plane started', { cluster: this.name, version: this.version, dataDir: this.dataDir })
+  }
+
+  private async startApi(): Promise<void> {
+    const log = this.log
+    this.store = this.storage === 'memory' ? new MemoryStore({ log }) : new SqliteStore(join(this.dataDir, STORE_FILE), { log })
+    this.apiServer = new ApiServer({ store: this.store, now: this.now, log })
+    await this.apiServer.ensureDefaultNamespaces()
+    this.controllers = [new GarbageCollector({ api: this.apiServer, log }), new NamespaceController({ api: this.apiServer, log, now: this.now })]
+    for (const controller of this.controllers) await controller.start()
+  }
+
+  /** Stops the controllers, ends the API server's watches and closes the store. */
+  private async stopApi(): Promise<void> {
+    for (const controller of this.controllers.splice(0).reverse()) await controller.stop()
+    await this.apiServer?.close()
+    this.apiServer = null
+    await this.store?.close()
+    this.store = null
   }
 
   /** Stops everything start() began and drops subscribers. Idempotent. */
@@ -68,7 +106,14 @@ export class ControlPlane {
     if (!this.startedAt) return
     this.startedAt = null
     this.listeners.clear()
+    await this.stopApi()
     this.log.info('control plane stopped')
+  }
+
+  /** The API server's verbs, for every door and in-process client. Only while started. */
+  get api(): ApiServerVerbs {
+    if (!this.apiServer) throw new Error('control plane not started: the API server exists only between start() and stop()')
+    return this.apiServer
   }
 
   get running(): boolean {

@@ -1,14 +1,15 @@
 // Electron entry: one locked-down window over the same ControlPlane `serve` uses.
 // Wiring only; the decisions (window options, CSP, trusted senders) live in tested modules.
 
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, ipcMain, session } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ControlPlane } from './controlplane.ts'
 import { mainWindowOptions } from './electron/window-options.ts'
-import { IPC_CHANNELS } from './ipc/contract.ts'
-import { createIpcHandlers, dispatch } from './ipc/handlers.ts'
-import { isTrustedSender, type TrustedRenderer } from './ipc/sender.ts'
+import { createIpcHandlers } from './ipc/handlers.ts'
+import { registerIpcHandlers } from './ipc/register.ts'
+import type { TrustedRenderer } from './ipc/sender.ts'
+import { WatchRegistry } from './ipc/watch-registry.ts'
 import { contentSecurityPolicy } from './security/csp.ts'
 import { defaultDataDir } from './util/data-dir.ts'
 import { log as rootLog } from './util/log.ts'
@@ -28,6 +29,7 @@ const csp = contentSecurityPolicy(devServerUrl ? { devServerOrigin: new URL(devS
 
 let mainWindow: BrowserWindow | null = null
 const controlPlane = new ControlPlane({ dataDir: defaultDataDir() })
+const watches = new WatchRegistry({ log })
 
 function lockDownSession(): void {
   const ses = session.defaultSession
@@ -39,20 +41,6 @@ function lockDownSession(): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } })
   })
-}
-
-function registerIpcHandlers(): void {
-  const handlers = createIpcHandlers(controlPlane)
-  for (const channel of IPC_CHANNELS) {
-    ipcMain.handle(channel, (event: IpcMainInvokeEvent, request: unknown) => {
-      const frame = event.senderFrame
-      if (!isTrustedSender(frame ? { url: frame.url, isMainFrame: frame.parent === null } : null, trusted)) {
-        log.warn('refused IPC from an untrusted frame', { channel, url: frame?.url })
-        return { ok: false, error: { message: 'untrusted sender', reason: 'Forbidden' } }
-      }
-      return dispatch(handlers, channel, request)
-    })
-  }
 }
 
 function createMainWindow(): BrowserWindow {
@@ -95,7 +83,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(async () => {
       lockDownSession()
       await controlPlane.start()
-      registerIpcHandlers()
+      registerIpcHandlers(ipcMain, { handlers: createIpcHandlers({ controlPlane, watches }), watches, trusted, log })
       mainWindow = createMainWindow()
       app.on('activate', () => {
         mainWindow ??= createMainWindow()
@@ -113,6 +101,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('will-quit', (event) => {
     if (stopped) return
     event.preventDefault()
+    watches.stopAll()
     controlPlane
       .stop()
       .catch((err: unknown) => log.error('stop failed', { err }))

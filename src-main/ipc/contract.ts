@@ -1,23 +1,131 @@
 // The one contract between the Electron renderer and the main process: channel -> request and
-// response types. Main (handlers), preload (bridge) and renderer (IPC transport) are all typed
-// from it. Shared with the renderer's tsconfig, so: types and tiny pure helpers only, no Node.
+// response types, and the push channels main sends on. Main (handlers), preload (bridge) and
+// renderer (IPC transport) are all typed from it. Shared with the renderer's tsconfig, so: types
+// and tiny pure helpers only, no Node.
 
+import type { FieldValidation } from '../api/admission.ts'
 import type { ClusterInfo } from '../api/cluster-info.ts'
+import type { DeleteOptions, KubeList, KubeObject, Status } from '../api/types/meta.ts'
+import type { PatchType } from '../apiserver/patch/index.ts'
+import type { ApiWatchEvent, DeleteResult, ListOptions, ResourceRef, WatchOptions, WriteResult } from '../apiserver/types.ts'
+
+/**
+ * What a write may ask for besides its body, as REST's query string does (`dryRun=All`,
+ * `fieldValidation`, `fieldManager`). Who is asking is never the renderer's to say: the IPC door
+ * is the desktop user.
+ */
+export interface ApiWriteOptions {
+  dryRun?: boolean
+  fieldValidation?: FieldValidation
+  fieldManager?: string
+}
+
+export interface ApiCreateRequest {
+  ref: ResourceRef
+  body: unknown
+  options?: ApiWriteOptions
+}
+
+export interface ApiGetRequest {
+  ref: ResourceRef
+}
+
+export interface ApiListRequest {
+  ref: ResourceRef
+  options?: ListOptions
+}
+
+export interface ApiUpdateRequest {
+  ref: ResourceRef
+  body: unknown
+  options?: ApiWriteOptions
+}
+
+export interface ApiPatchRequest {
+  ref: ResourceRef
+  patchType: PatchType
+  /** The patch document, already parsed (a JSON patch is an array, the merge flavours an object). */
+  patch: unknown
+  options?: ApiWriteOptions
+}
+
+export interface ApiDeleteRequest {
+  ref: ResourceRef
+  /** `dryRun: ['All']` here makes the delete a dry run, as in REST. */
+  options?: DeleteOptions
+}
+
+export interface ApiDeleteCollectionRequest {
+  ref: ResourceRef
+  listOptions?: ListOptions
+  options?: DeleteOptions
+}
+
+export interface ApiWatchRequest {
+  ref: ResourceRef
+  options?: WatchOptions
+}
+
+export interface ApiWatchStarted {
+  /** Names the subscription in `api:watch-event` pushes and in `api:unwatch`. */
+  id: string
+}
+
+export interface ApiUnwatchRequest {
+  id: string
+}
 
 export interface IpcContract {
   /** Who and what the control plane is, and how its node connections stand. */
   'cluster:info': { request: undefined; response: ClusterInfo }
+  'api:create': { request: ApiCreateRequest; response: WriteResult }
+  'api:get': { request: ApiGetRequest; response: KubeObject }
+  'api:list': { request: ApiListRequest; response: KubeList }
+  'api:update': { request: ApiUpdateRequest; response: WriteResult }
+  'api:patch': { request: ApiPatchRequest; response: WriteResult }
+  'api:delete': { request: ApiDeleteRequest; response: DeleteResult }
+  'api:deleteCollection': { request: ApiDeleteCollectionRequest; response: KubeList }
+  /** Starts a watch whose events arrive on `api:watch-event`; answers once the watch is open. */
+  'api:watch': { request: ApiWatchRequest; response: ApiWatchStarted }
+  /** Stops a watch of this window. Idempotent: an unknown or ended id is not an error. */
+  'api:unwatch': { request: ApiUnwatchRequest; response: undefined }
 }
 
 export type IpcChannel = keyof IpcContract
 export type IpcRequest<C extends IpcChannel> = IpcContract[C]['request']
 export type IpcResponse<C extends IpcChannel> = IpcContract[C]['response']
 
-/** What a failed call reports. Plain data: it crosses the context bridge by structured clone. */
+/**
+ * One push about watch `id`: an event as the API server produced it (ERROR events included, e.g.
+ * a 410 Expired), or the watch's end — `end` when it closed normally (timeoutSeconds, or the
+ * server ending it: re-watch from the last resourceVersion), `error` when it failed. Nothing
+ * follows an `end` or `error`, and nothing is pushed for a watch the renderer stopped itself.
+ */
+export type WatchPush =
+  | { id: string; kind: 'event'; event: ApiWatchEvent }
+  | { id: string; kind: 'end' }
+  | { id: string; kind: 'error'; status: Status }
+
+/** Channels main sends on (webContents.send) and the payload of each. */
+export interface IpcPushContract {
+  'api:watch-event': WatchPush
+}
+
+export type IpcPushChannel = keyof IpcPushContract
+export type IpcPush<C extends IpcPushChannel> = IpcPushContract[C]
+
+export const WATCH_EVENT_CHANNEL = 'api:watch-event' satisfies IpcPushChannel
+
+/**
+ * What a failed call reports. Plain data: it crosses the context bridge by structured clone.
+ * `status` is the Kubernetes Status the REST door would have answered with, so both doors show
+ * the same message, reason, code and field causes.
+ */
 export interface IpcError {
   message: string
-  /** Machine-readable cause when there is one, e.g. a Kubernetes Status reason ("NotFound"). */
+  /** Machine-readable cause, the Status reason ("NotFound", "Invalid", "BadRequest", …). */
   reason?: string
+  status?: Status
 }
 
 export type IpcResult<T> = { ok: true; result: T } | { ok: false; error: IpcError }
@@ -25,18 +133,42 @@ export type IpcResult<T> = { ok: true; result: T } | { ok: false; error: IpcErro
 /** Channels whose request is `undefined` may be invoked without one. */
 export type IpcArgs<C extends IpcChannel> = IpcRequest<C> extends undefined ? [request?: undefined] : [request: IpcRequest<C>]
 
-/** `window.coxswain`, as the preload exposes it. */
+/**
+ * `window.coxswain`, as the preload exposes it. `invoke` resolves to the IpcResult itself rather
+ * than throwing: an Error crossing the context bridge keeps only its message, and the renderer
+ * needs the whole Status.
+ */
 export interface CoxswainBridge {
-  invoke<C extends IpcChannel>(channel: C, ...args: IpcArgs<C>): Promise<IpcResponse<C>>
+  invoke<C extends IpcChannel>(channel: C, ...args: IpcArgs<C>): Promise<IpcResult<IpcResponse<C>>>
+  /** Listens to a push channel; the returned function stops listening (idempotent). */
+  on<C extends IpcPushChannel>(channel: C, listener: (payload: IpcPush<C>) => void): () => void
 }
 
-// A record, not an array, so adding a channel to the contract without listing it fails to compile.
+// Records, not arrays, so adding a channel to the contract without listing it fails to compile.
 const channels: Record<IpcChannel, true> = {
   'cluster:info': true,
+  'api:create': true,
+  'api:get': true,
+  'api:list': true,
+  'api:update': true,
+  'api:patch': true,
+  'api:delete': true,
+  'api:deleteCollection': true,
+  'api:watch': true,
+  'api:unwatch': true,
+}
+
+const pushChannels: Record<IpcPushChannel, true> = {
+  'api:watch-event': true,
 }
 
 export const IPC_CHANNELS: readonly IpcChannel[] = Object.freeze(Object.keys(channels) as IpcChannel[])
+export const IPC_PUSH_CHANNELS: readonly IpcPushChannel[] = Object.freeze(Object.keys(pushChannels) as IpcPushChannel[])
 
 export function isIpcChannel(value: unknown): value is IpcChannel {
   return typeof value === 'string' && Object.hasOwn(channels, value)
+}
+
+export function isIpcPushChannel(value: unknown): value is IpcPushChannel {
+  return typeof value === 'string' && Object.hasOwn(pushChannels, value)
 }

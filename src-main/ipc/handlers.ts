@@ -1,46 +1,100 @@
 // Main-process side of the IPC contract: one handler per channel, each validating its (untrusted)
-// request before touching the control plane, and every outcome wrapped as an IpcResult so the
-// renderer never sees a raw exception.
+// request before touching the control plane, and every outcome wrapped as an IpcResult whose
+// failures carry a Kubernetes Status, so the renderer never sees a raw exception.
+//
+// The api:* channels are the API server's verbs for the desktop user; watches are subscriptions
+// kept by a WatchRegistry and pushed to the window that opened them.
 
-import type { ControlPlane } from '../controlplane.ts'
-import type { IpcChannel, IpcError, IpcRequest, IpcResponse, IpcResult } from './contract.ts'
+import type { ClusterInfo } from '../api/cluster-info.ts'
+import type { ApiServerVerbs, RequestContext, UserInfo } from '../apiserver/types.ts'
+import type { ApiWriteOptions, IpcChannel, IpcRequest, IpcResponse, IpcResult } from './contract.ts'
+import { toIpcError } from './status.ts'
+import { IpcArgumentError, parseRequest } from './validate.ts'
+import type { WatchRegistry, WatchTarget } from './watch-registry.ts'
+
+/** Who the Electron window acts as: the person at this desktop, who owns the cluster (as coxswain:admin does over HTTP). */
+export const DESKTOP_USER: Readonly<UserInfo> = Object.freeze({ name: 'coxswain:desktop', readOnly: false })
+
+/** What the handlers need of the control plane. */
+export interface IpcControlPlane {
+  info(): ClusterInfo
+  /** Read on every call: the API server exists only once the control plane has started. */
+  readonly api: ApiServerVerbs
+}
+
+/** Who is calling: the (already trusted) window, for subscriptions that push back to it. */
+export interface CallContext {
+  sender: WatchTarget
+}
 
 interface ChannelHandler<C extends IpcChannel> {
-  /** Checks the renderer's request; throws an Error whose message says what is wrong. */
+  /** Checks the renderer's request; throws an IpcArgumentError saying what is wrong. */
   parse(raw: unknown): IpcRequest<C>
-  handle(request: IpcRequest<C>): IpcResponse<C> | Promise<IpcResponse<C>>
+  handle(request: IpcRequest<C>, call: CallContext): IpcResponse<C> | Promise<IpcResponse<C>>
 }
 
 export type IpcHandlers = { [C in IpcChannel]: ChannelHandler<C> }
 
-function noRequest(channel: IpcChannel): (raw: unknown) => undefined {
+export interface IpcHandlerDeps {
+  controlPlane: IpcControlPlane
+  watches: WatchRegistry
+  /** Defaults to DESKTOP_USER. */
+  user?: UserInfo
+}
+
+function noRequest(): (raw: unknown) => undefined {
   return (raw) => {
-    if (raw !== undefined && raw !== null) throw new Error(`${channel} takes no request`)
+    if (raw !== undefined && raw !== null) throw new IpcArgumentError('', 'this channel takes no request')
     return undefined
   }
 }
 
-export function createIpcHandlers(cp: ControlPlane): IpcHandlers {
-  return {
-    'cluster:info': { parse: noRequest('cluster:info'), handle: () => cp.info() },
+export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
+  const { controlPlane: cp, watches } = deps
+  const user = deps.user ?? DESKTOP_USER
+  const ctx = (options?: ApiWriteOptions): RequestContext => {
+    const context: RequestContext = { user: { ...user } }
+    if (options?.dryRun) context.dryRun = true
+    if (options?.fieldValidation) context.fieldValidation = options.fieldValidation
+    if (options?.fieldManager) context.fieldManager = options.fieldManager
+    return context
   }
-}
+  // A delete's dry run travels in its DeleteOptions, as in REST's body.
+  const deleteCtx = (dryRun: string[] | undefined): RequestContext => ctx({ dryRun: dryRun?.includes('All') ?? false })
 
-function toIpcError(err: unknown): IpcError {
-  if (err instanceof Error) {
-    const reason = (err as { reason?: unknown }).reason
-    return typeof reason === 'string' ? { message: err.message, reason } : { message: err.message }
+  return {
+    'cluster:info': { parse: noRequest(), handle: () => cp.info() },
+    'api:create': { parse: parseRequest.create, handle: (r) => cp.api.create(r.ref, r.body, ctx(r.options)) },
+    'api:get': { parse: parseRequest.get, handle: (r) => cp.api.get(r.ref, ctx()) },
+    'api:list': { parse: parseRequest.list, handle: (r) => cp.api.list(r.ref, r.options ?? {}, ctx()) },
+    'api:update': { parse: parseRequest.update, handle: (r) => cp.api.update(r.ref, r.body, ctx(r.options)) },
+    'api:patch': { parse: parseRequest.patch, handle: (r) => cp.api.patch(r.ref, r.patchType, r.patch, ctx(r.options)) },
+    'api:delete': { parse: parseRequest.delete, handle: (r) => cp.api.delete(r.ref, r.options ?? {}, deleteCtx(r.options?.dryRun)) },
+    'api:deleteCollection': {
+      parse: parseRequest.deleteCollection,
+      handle: (r) => cp.api.deleteCollection(r.ref, r.listOptions ?? {}, r.options ?? {}, deleteCtx(r.options?.dryRun)),
+    },
+    'api:watch': {
+      parse: parseRequest.watch,
+      handle: async (r, call) => ({ id: await watches.start(call.sender, () => cp.api.watch(r.ref, r.options ?? {}, ctx())) }),
+    },
+    'api:unwatch': {
+      parse: parseRequest.unwatch,
+      handle: (r, call) => {
+        watches.stop(call.sender.id, r.id)
+        return undefined
+      },
+    },
   }
-  return { message: String(err) }
 }
 
 /** Runs `channel`'s handler on a raw request; never throws. */
-export async function dispatch<C extends IpcChannel>(handlers: IpcHandlers, channel: C, raw: unknown): Promise<IpcResult<IpcResponse<C>>> {
+export async function dispatch<C extends IpcChannel>(handlers: IpcHandlers, channel: C, raw: unknown, call: CallContext): Promise<IpcResult<IpcResponse<C>>> {
   const handler = handlers[channel] as ChannelHandler<C>
   try {
-    const result = await handler.handle(handler.parse(raw))
+    const result = await handler.handle(handler.parse(raw), call)
     return { ok: true, result }
   } catch (err) {
-    return { ok: false, error: toIpcError(err) }
+    return { ok: false, error: toIpcError(channel, err) }
   }
 }

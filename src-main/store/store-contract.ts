@@ -413,6 +413,21 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(rest.items.map((p) => p.metadata.name)).toEqual(['b', 'bb', 'c'])
         expect(rest.revision).toBe(await store.currentRevision())
       })
+
+      it('lists as of an older revision while history reaches back to it, and answers Gone after', async () => {
+        const store = await open()
+        await store.create('pods', makePod('a').obj())
+        const then = await store.currentRevision()
+        await store.create('pods', makePod('b').obj())
+        await store.delete(podKey('a'))
+        const old = await store.list('pods', { revision: then })
+        expect(old.items.map((p) => p.metadata.name)).toEqual(['a'])
+        expect(old.revision).toBe(then)
+        await store.compact(await store.currentRevision())
+        const err = await rejection(store.list('pods', { revision: then }))
+        expect(err).toBeInstanceOf(Gone)
+        expect((err as Error).message).toBe(`too old resource version: ${then} (${await store.currentRevision()})`)
+      })
     })
 
     describe('watch', () => {

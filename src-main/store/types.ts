@@ -68,6 +68,11 @@ export interface ListOptions {
   limit?: number
   /** The `continue` token of the previous page: the list carries on at that page's revision. */
   continue?: string
+  /**
+   * List the resource as it was at this revision (`resourceVersionMatch=Exact`); absent = now.
+   * Gone when history no longer reaches back to it; not with `continue` (the token has its own).
+   */
+  revision?: Revision
   filter?: ObjectFilter
 }
 

@@ -110,6 +110,14 @@ export class VersionedStore implements Store {
       }
       revision = point.revision
       after = point.after
+    } else if (options.revision !== undefined) {
+      const wanted = options.revision
+      if (!Number.isSafeInteger(wanted) || wanted < 0 || wanted > revision) {
+        throw new RangeError(`store: list ${resource}: revision ${wanted} is not between 0 and the current revision ${revision}`)
+      }
+      const compacted = this.engine.compactedRevision()
+      if (wanted < compacted) throw Gone.tooOldRevision(subject, wanted, compacted)
+      revision = wanted
     }
 
     const snapshot = this.snapshot(resource, options.namespace, revision)

@@ -1,4 +1,5 @@
 import { createRouter, createWebHashHistory, type Router } from 'vue-router'
+import DebugConfigMapsView from './views/DebugConfigMapsView.vue'
 import OverviewView from './views/OverviewView.vue'
 
 /**
@@ -10,6 +11,8 @@ export function createAppRouter(): Router {
     history: createWebHashHistory(),
     routes: [
       { path: '/', name: 'overview', component: OverviewView },
+      // A developer's view of the API client, linked from nowhere.
+      { path: '/debug/configmaps', name: 'debug-configmaps', component: DebugConfigMapsView },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })

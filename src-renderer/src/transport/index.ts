@@ -6,7 +6,17 @@ import { createHttpTransport } from './http.ts'
 import { createIpcTransport } from './ipc.ts'
 import type { Transport } from './types.ts'
 
-export { TransportError, type Transport, type TransportErrorKind } from './types.ts'
+export {
+  TransportError,
+  type ApiClient,
+  type ApiWriteOptions,
+  type ResourceRef,
+  type Transport,
+  type TransportErrorKind,
+  type WatchListener,
+  type WatchUpdate,
+} from './types.ts'
+export { ApiError } from './api-error.ts'
 
 const transportKey: InjectionKey<Transport> = Symbol('transport')
 

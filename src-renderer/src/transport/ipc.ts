@@ -1,19 +1,168 @@
 // Transport over Electron IPC, through the preload's `window.coxswain`. The control plane lives in
-// the same app, so a failure here is an answer (`failed`), never `unreachable`.
+// the same app, so a failure here is an answer (`failed`), never `unreachable`; it carries the
+// Kubernetes Status main sent back, as HTTP's does. Watches are subscriptions: `api:watch` answers
+// with an id, events arrive as `api:watch-event` pushes tagged with it, `api:unwatch` ends one.
 
-import type { CoxswainBridge, IpcArgs, IpcChannel, IpcResponse } from '../../../src-main/ipc/contract.ts'
-import { TransportError, type Transport } from './types.ts'
+import type { DeleteOptions, KubeList, KubeObject } from '../../../src-main/api/types/meta.ts'
+import type { CoxswainBridge, IpcArgs, IpcChannel, IpcError, IpcResponse, WatchPush } from '../../../src-main/ipc/contract.ts'
+import { ApiError, failureStatus } from './api-error.ts'
+import type { ApiWriteOptions, CoxswainChannel, ListOptions, PatchType, ResourceRef, Transport, WatchListener, WatchOptions, WriteResult } from './types.ts'
+import { durableWatch, relistOptions, type OpenSession } from './watch.ts'
+
+/** Pushes kept for watches whose id has not come back yet; more than this is a broken main process. */
+const MAX_EARLY_PUSHES = 10_000
+
+export function errorFromIpc(error: IpcError): ApiError {
+  return new ApiError(error.status ?? failureStatus(500, 'InternalError', error.message))
+}
+
+/**
+ * A JSON copy: what HTTP would send, and clonable by IPC whatever the caller passed (Vue's reactive
+ * proxies are not). Undefined members go, as they would over HTTP.
+ */
+function plain<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T)
+}
 
 export function createIpcTransport(bridge: CoxswainBridge): Transport {
-  const invoke = async (channel: IpcChannel, ...args: IpcArgs<IpcChannel>): Promise<unknown> => {
+  const call = async <C extends IpcChannel>(channel: C, ...args: IpcArgs<C>): Promise<IpcResponse<C>> => {
+    let reply
     try {
-      return await bridge.invoke(channel, ...args)
+      reply = await bridge.invoke(channel, ...args)
     } catch (err) {
-      throw new TransportError('failed', err instanceof Error ? err.message : String(err), { cause: err })
+      // The bridge itself refused (unknown channel, malformed reply): a bug, not an answer.
+      const message = err instanceof Error ? err.message : String(err)
+      throw new ApiError(failureStatus(500, 'InternalError', message), 'failed', { cause: err })
     }
+    if (reply.ok) return reply.result
+    throw errorFromIpc(reply.error)
   }
+
+  // One listener on the push channel for all watches, routing each push by its watch's id.
+  const routes = new Map<string, (push: WatchPush) => void>()
+  const early = new Map<string, WatchPush[]>()
+  let earlyCount = 0
+  let starting = 0
+  let subscribed = false
+
+  const onPush = (push: WatchPush): void => {
+    if (typeof push !== 'object' || push === null || typeof push.id !== 'string') return
+    const route = routes.get(push.id)
+    if (route) {
+      route(push)
+      return
+    }
+    // Main may push before its answer to api:watch arrives. Pushes for ids nobody is waiting on
+    // (a watch this page stopped, or one of a page that was here before a reload) are dropped.
+    if (starting === 0 || earlyCount >= MAX_EARLY_PUSHES) return
+    const queue = early.get(push.id)
+    if (queue) queue.push(push)
+    else early.set(push.id, [push])
+    earlyCount++
+  }
+
+  /** The pushes that came early for `id` (none for null); forgets all others once no start is pending. */
+  const takeEarly = (id: string | null): WatchPush[] => {
+    const pushes = (id !== null && early.get(id)) || []
+    if (id !== null) early.delete(id)
+    earlyCount -= pushes.length
+    if (starting === 0) {
+      early.clear()
+      earlyCount = 0
+    }
+    return pushes
+  }
+
+  const unwatch = (id: string): void => {
+    call('api:unwatch', { id }).catch(() => {
+      // Nothing to do: the window's watches end with it anyway.
+    })
+  }
+
+  const openSession =
+    (ref: ResourceRef): OpenSession =>
+    (options, session) => {
+      let stopped = false
+      let id: string | null = null
+      if (!subscribed) {
+        bridge.on('api:watch-event', onPush)
+        subscribed = true
+      }
+
+      const handle = (push: WatchPush): void => {
+        if (stopped) return
+        switch (push.kind) {
+          case 'event':
+            session.event(push.event)
+            return
+          case 'end':
+            stopped = true
+            if (id) routes.delete(id)
+            session.end()
+            return
+          case 'error':
+            stopped = true
+            if (id) routes.delete(id)
+            session.end(new ApiError(push.status))
+            return
+        }
+      }
+
+      starting++
+      call('api:watch', { ref: plain(ref), options: plain(options) }).then(
+        (started) => {
+          starting--
+          id = started.id
+          const pushes = takeEarly(id)
+          if (stopped) {
+            unwatch(id)
+            return
+          }
+          routes.set(id, handle)
+          session.open()
+          for (const push of pushes) handle(push)
+        },
+        (err: unknown) => {
+          starting--
+          takeEarly(null)
+          if (!stopped) session.end(err instanceof ApiError ? err : errorFromIpc({ message: String(err) }))
+        },
+      )
+
+      return () => {
+        if (stopped) return
+        stopped = true
+        if (id) {
+          routes.delete(id)
+          unwatch(id)
+        }
+      }
+    }
+
+  const list = <T extends KubeObject>(ref: ResourceRef, options?: ListOptions) =>
+    call('api:list', { ref: plain(ref), ...(options ? { options: plain(options) } : {}) }) as Promise<KubeList<T>>
+
+  const writeArgs = (options?: ApiWriteOptions) => (options ? { options: plain(options) } : {})
+
   return {
     kind: 'ipc',
-    invoke: invoke as <C extends IpcChannel>(channel: C, ...args: IpcArgs<C>) => Promise<IpcResponse<C>>,
+    invoke: call as <C extends CoxswainChannel>(channel: C, ...args: IpcArgs<C>) => Promise<IpcResponse<C>>,
+    create: <T extends KubeObject>(ref: ResourceRef, body: unknown, options?: ApiWriteOptions) =>
+      call('api:create', { ref: plain(ref), body: plain(body), ...writeArgs(options) }) as Promise<WriteResult<T>>,
+    get: <T extends KubeObject>(ref: ResourceRef) => call('api:get', { ref: plain(ref) }) as Promise<T>,
+    list,
+    update: <T extends KubeObject>(ref: ResourceRef, body: unknown, options?: ApiWriteOptions) =>
+      call('api:update', { ref: plain(ref), body: plain(body), ...writeArgs(options) }) as Promise<WriteResult<T>>,
+    patch: <T extends KubeObject>(ref: ResourceRef, patchType: PatchType, patch: unknown, options?: ApiWriteOptions) =>
+      call('api:patch', { ref: plain(ref), patchType, patch: plain(patch), ...writeArgs(options) }) as Promise<WriteResult<T>>,
+    delete: (ref: ResourceRef, options?: DeleteOptions) => call('api:delete', { ref: plain(ref), ...(options ? { options: plain(options) } : {}) }),
+    deleteCollection: <T extends KubeObject>(ref: ResourceRef, listOptions?: ListOptions, options?: DeleteOptions) =>
+      call('api:deleteCollection', {
+        ref: plain(ref),
+        ...(listOptions ? { listOptions: plain(listOptions) } : {}),
+        ...(options ? { options: plain(options) } : {}),
+      }) as Promise<KubeList<T>>,
+    watch: <T extends KubeObject>(ref: ResourceRef, options: WatchOptions, onUpdate: WatchListener<T>) =>
+      durableWatch<T>({ options, openSession: openSession(ref), relist: () => list<T>(ref, relistOptions(options)), onUpdate }),
   }
 }
