@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { ControlPlane } from './controlplane.ts'
 import { SERVE_USAGE, UsageError, isLoopback, parseServeArgs, type ServeOptions } from './server/args.ts'
 import { startHttpServer } from './server/http-server.ts'
-import { loadOrCreateToken } from './server/token.ts'
+import { loadOrCreateToken, READONLY_TOKEN_FILE } from './server/token.ts'
 import { log as rootLog } from './util/log.ts'
 
 const log = rootLog.child({ component: 'serve' })
@@ -25,9 +25,11 @@ async function serve(options: ServeOptions): Promise<void> {
   }
 
   const token = loadOrCreateToken(options.dataDir, log)
+  const readOnlyToken = loadOrCreateToken(options.dataDir, log, READONLY_TOKEN_FILE)
   const controlPlane = new ControlPlane({ dataDir: options.dataDir })
   await controlPlane.start()
-  const server = await startHttpServer({ ...options, controlPlane, token, rendererDir, log: rootLog.child({ component: 'http' }) })
+  const server = await startHttpServer({ ...options, controlPlane, token, readOnlyToken, rendererDir, log: rootLog.child({ component: 'http' }) })
+  log.info('kubeconfig written', { path: server.kubeconfigPath })
 
   let stopping = false
   const stop = async (signal: NodeJS.Signals) => {

@@ -84,3 +84,27 @@ describe('TokenAuth', () => {
     expect(auth.isLoginToken(null)).toBe(false)
   })
 })
+
+describe('TokenAuth users', () => {
+  const readOnlyToken = 'R'.repeat(43)
+  const auth = new TokenAuth(token, readOnlyToken)
+
+  it('maps the admin token and the session cookie to the admin', () => {
+    expect(auth.authenticate({ headers: { authorization: `Bearer ${token}` }, localPort: 7443 })).toEqual({ name: 'coxswain:admin', readOnly: false })
+    const cookie = cookieFrom(auth.sessionSetCookie(7443))
+    expect(auth.authenticate({ headers: { cookie }, localPort: 7443 })).toEqual({ name: 'coxswain:admin', readOnly: false })
+  })
+
+  it('maps the read-only token to a read-only user', () => {
+    expect(auth.authenticate({ headers: { authorization: `Bearer ${readOnlyToken}` }, localPort: 7443 })).toEqual({ name: 'coxswain:readonly', readOnly: true })
+  })
+
+  it('knows nobody else', () => {
+    expect(auth.authenticate({ headers: { authorization: `Bearer ${'B'.repeat(43)}` }, localPort: 7443 })).toBeNull()
+    expect(new TokenAuth(token).authenticate({ headers: { authorization: `Bearer ${readOnlyToken}` }, localPort: 7443 })).toBeNull()
+  })
+
+  it('never signs a browser in with the read-only token', () => {
+    expect(auth.isLoginToken(readOnlyToken)).toBe(false)
+  })
+})

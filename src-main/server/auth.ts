@@ -1,5 +1,6 @@
 // Who may call the API: holders of the access token, sent as `Authorization: Bearer TOKEN`
-// (kubectl, scripts) or as the session cookie the browser got from /login?token=TOKEN.
+// (kubectl, scripts) or as the session cookie the browser got from /login?token=TOKEN; and
+// holders of the read-only token (bearer only), whom the API server lets read but not write.
 //
 // The cookie carries a value derived from the token, not the token itself, so a page that
 // somehow read it could not turn it into a bearer credential for kubectl; it survives server
@@ -7,6 +8,7 @@
 
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import type { UserInfo } from '../apiserver/types.ts'
 
 const SESSION_COOKIE_PREFIX = 'coxswain_session'
 
@@ -50,23 +52,41 @@ export interface AuthRequest {
   localPort: number | undefined
 }
 
+/** The users the tokens stand for (as Kubernetes names users in its audit log and messages). */
+export const ADMIN_USER: Readonly<UserInfo> = Object.freeze({ name: 'coxswain:admin', readOnly: false })
+export const READONLY_USER: Readonly<UserInfo> = Object.freeze({ name: 'coxswain:readonly', readOnly: true })
+
 export class TokenAuth {
   private readonly token: string
+  private readonly readOnlyToken: string | undefined
   private readonly sessionValue: string
 
-  constructor(token: string) {
+  constructor(token: string, readOnlyToken?: string) {
     this.token = token
+    this.readOnlyToken = readOnlyToken
     this.sessionValue = createHmac('sha256', token).update('coxswain session v1').digest('base64url')
   }
 
-  /** A present Authorization header decides alone; otherwise the session cookie may authorise. */
-  isAuthorized(req: AuthRequest): boolean {
+  /**
+   * Who is asking, or null for nobody we know. A present Authorization header decides alone;
+   * otherwise the session cookie may authenticate (as the admin: only the admin token signs in).
+   */
+  authenticate(req: AuthRequest): UserInfo | null {
     if (req.headers.authorization !== undefined) {
       const presented = bearerToken(req.headers.authorization)
-      return presented !== null && secretsEqual(presented, this.token)
+      if (presented === null) return null
+      // Both comparisons always run, so timing does not tell which token was close.
+      const admin = secretsEqual(presented, this.token)
+      const readOnly = this.readOnlyToken !== undefined && secretsEqual(presented, this.readOnlyToken)
+      if (admin) return { ...ADMIN_USER }
+      return readOnly ? { ...READONLY_USER } : null
     }
     const cookie = parseCookies(req.headers.cookie).get(sessionCookieName(req.localPort))
-    return cookie !== undefined && secretsEqual(cookie, this.sessionValue)
+    return cookie !== undefined && secretsEqual(cookie, this.sessionValue) ? { ...ADMIN_USER } : null
+  }
+
+  isAuthorized(req: AuthRequest): boolean {
+    return this.authenticate(req) !== null
   }
 
   isLoginToken(candidate: string | null): boolean {

@@ -1,8 +1,15 @@
-// The headless server: one node:http server that routes /login, the API and the dashboard's
-// static files, with security headers on every response.
+// The headless server: one node:http server that routes /login, Coxswain's API, the Kubernetes
+// API (the REST door in apiserver/rest) and the dashboard's static files, with security headers
+// on every response.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import { createKubernetesHandler, buildKubeconfig, isKubernetesPath, writeKubeconfig } from '../apiserver/rest/index.ts'
+import { failure } from '../apiserver/rest/errors.ts'
+import { sendStatus as sendKubeStatus } from '../apiserver/rest/respond.ts'
+import { issueServingCertificate, loadOrCreateCertificateAuthority } from '../apiserver/rest/tls/serving.ts'
+import type { ApiServerVerbs } from '../apiserver/types.ts'
 import type { ControlPlane } from '../controlplane.ts'
 import type { Logger } from '../util/log.ts'
 import { API_PREFIX, createApiHandler } from './api.ts'
@@ -15,6 +22,12 @@ import { failureStatus } from './status.ts'
 export interface RequestHandlerOptions {
   controlPlane: ControlPlane
   token: string
+  /** DATA_DIR/token-readonly: may read the Kubernetes API, never write. */
+  readOnlyToken?: string
+  /** The API server's verbs; the control plane's by default. */
+  api?: ApiServerVerbs
+  /** The cluster CA (PEM) the Kubernetes API's TLS certificate chains to, for downloaded kubeconfigs. */
+  kubernetesCaPem?: string
   /** The built renderer (out/renderer). */
   rendererDir: string
   log: Logger
@@ -33,16 +46,33 @@ export interface RunningHttpServer {
   baseUrl: string
   /** The URL that signs a browser in; contains the token, so print it, never log it. */
   loginUrl: string
+  /** https://…, same port: the Kubernetes API for kubectl, which sends tokens over TLS only. */
+  kubernetesUrl: string
+  /** DATA_DIR/kubeconfig, written at start for `kubernetesUrl`. */
+  kubeconfigPath: string
   close(): Promise<void>
 }
 
 const unauthorizedMessage =
   'Unauthorized: send "Authorization: Bearer TOKEN" with the token from the data dir, or open the URL printed by `coxswain serve`'
 
+const KUBECONFIG_PATH = `${API_PREFIX}kubeconfig`
+
+/** The Kubernetes API's URL at the address a client used to reach this socket, for the downloadable kubeconfig. */
+function kubernetesUrlOf(req: IncomingMessage, tls: boolean): string {
+  const address = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/, '')
+  return `${tls ? 'https' : 'http'}://${urlHost(address)}:${req.socket.localPort ?? 0}`
+}
+
 export function createRequestHandler(options: RequestHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { controlPlane, log } = options
-  const auth = new TokenAuth(options.token)
+  const auth = new TokenAuth(options.token, options.readOnlyToken)
   const api = createApiHandler(controlPlane)
+  const kubernetes = createKubernetesHandler({
+    verbs: () => options.api ?? (controlPlane.running ? controlPlane.api : undefined),
+    coxswainVersion: controlPlane.version,
+    log: log.child({ component: 'rest' }),
+  })
   const serveStatic = createStaticHandler(options.rendererDir)
   const headers = securityHeaders()
 
@@ -61,9 +91,30 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
       return
     }
 
-    if (path === '/api' || path.startsWith('/api/')) {
-      if (!auth.isAuthorized({ headers: req.headers, localPort })) {
+    const coxswainApi = path === '/api/coxswain' || path.startsWith('/api/coxswain/')
+    if (coxswainApi || isKubernetesPath(path)) {
+      const user = auth.authenticate({ headers: req.headers, localPort })
+      if (!user) {
         sendStatus(res, failureStatus('Unauthorized', unauthorizedMessage), { 'WWW-Authenticate': 'Bearer realm="coxswain"' })
+        return
+      }
+      if (!coxswainApi) {
+        void kubernetes(req, res, url, user)
+        return
+      }
+      if (path === KUBECONFIG_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+        // It holds the admin token: never for a read-only user.
+        if (user.readOnly) {
+          sendKubeStatus(res, failure('Forbidden', 'the kubeconfig holds the admin token; a read-only user may not download it'))
+          return
+        }
+        const body = buildKubeconfig({
+          clusterName: controlPlane.clusterName,
+          server: kubernetesUrlOf(req, options.kubernetesCaPem !== undefined),
+          token: options.token,
+          certificateAuthorityPem: options.kubernetesCaPem,
+        })
+        sendText(res, 200, body, { 'Content-Type': 'application/yaml; charset=utf-8', 'Content-Disposition': `attachment; filename="kubeconfig-${controlPlane.clusterName}.yaml"` })
         return
       }
       if (!path.startsWith(API_PREFIX)) {
@@ -107,35 +158,93 @@ export function urlHost(address: string): string {
   return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address
 }
 
+/** A connection that has not said its first byte within this time is dropped. */
+const FIRST_BYTE_TIMEOUT_MS = 10_000
+
+/**
+ * One port, two protocols: a TLS handshake starts with byte 0x16 (a handshake record), HTTP with a
+ * method's letter. The dashboard speaks plain HTTP on loopback; kubectl needs TLS, because it sends
+ * a kubeconfig's token to https servers only.
+ */
+function dispatchByFirstByte(socket: Socket, plain: Server, secure: HttpsServer, pending: Set<Socket>): void {
+  pending.add(socket)
+  const drop = (): void => {
+    pending.delete(socket)
+    socket.destroy()
+  }
+  socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, drop)
+  socket.once('error', drop)
+  socket.once('readable', () => {
+    pending.delete(socket)
+    socket.setTimeout(0)
+    socket.off('error', drop)
+    const chunk = socket.read() as Buffer | null
+    if (!chunk) {
+      socket.destroy()
+      return
+    }
+    socket.unshift(chunk)
+    ;(chunk[0] === 0x16 ? secure : plain).emit('connection', socket)
+  })
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const server: Server = createServer(createRequestHandler(options))
-  // Slow or idle clients must not pin the process: bounded header and keep-alive times.
-  server.headersTimeout = 10_000
-  server.requestTimeout = 30_000
-  server.keepAliveTimeout = 5_000
+  const { controlPlane } = options
+  const ca = loadOrCreateCertificateAuthority(controlPlane.dataDir, controlPlane.clusterName)
+  const serving = issueServingCertificate(ca, options.listen)
+  const handler = createRequestHandler({ ...options, kubernetesCaPem: ca.certPem })
+  const plain: Server = createServer(handler)
+  const secure: HttpsServer = createHttpsServer({ key: serving.keyPem, cert: serving.certPem, minVersion: 'TLSv1.2' }, handler)
+  for (const server of [plain, secure]) {
+    // Slow or idle clients must not pin the process: bounded header and keep-alive times.
+    server.headersTimeout = 10_000
+    server.requestTimeout = 30_000
+    server.keepAliveTimeout = 5_000
+  }
+  secure.on('tlsClientError', (err) => options.log.debug('tls handshake failed', { err }))
+  const pending = new Set<Socket>()
+  const front = createNetServer((socket) => dispatchByFirstByte(socket, plain, secure, pending))
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(new Error(`listen on ${options.listen}:${options.port}: ${err.message}`, { cause: err }))
-    server.once('error', onError)
-    server.listen(options.port, options.listen, () => {
-      server.off('error', onError)
+    front.once('error', onError)
+    front.listen(options.port, options.listen, () => {
+      front.off('error', onError)
       resolve()
     })
   })
-  server.on('error', (err) => options.log.error('http server error', { err }))
+  front.on('error', (err) => options.log.error('http server error', { err }))
+  // The inner servers never listen themselves, and Node starts tracking a server's connections
+  // (which closeAllConnections() and the header and request timeouts need) on 'listening'.
+  plain.emit('listening')
+  secure.emit('listening')
 
-  const port = (server.address() as AddressInfo).port
+  const port = (front.address() as AddressInfo).port
   const baseUrl = `http://${urlHost(options.listen)}:${port}`
+  const kubernetesUrl = `https://${urlHost(options.listen)}:${port}`
+  const kubeconfigPath = writeKubeconfig(controlPlane.dataDir, {
+    clusterName: controlPlane.clusterName,
+    server: kubernetesUrl,
+    token: options.token,
+    certificateAuthorityPem: ca.certPem,
+  })
   let closing: Promise<void> | null = null
   return {
     port,
     baseUrl,
+    kubernetesUrl,
     loginUrl: `${baseUrl}/login?token=${encodeURIComponent(options.token)}`,
+    kubeconfigPath,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()))
-        // Keep-alive sockets (a browser tab) would otherwise hold close() open until they time out.
-        server.closeAllConnections()
+        front.close((err) => (err ? reject(err) : resolve()))
+        for (const socket of pending) socket.destroy()
+        // Keep-alive sockets (a browser tab) and watches would otherwise hold close() open.
+        for (const server of [plain, secure]) {
+          server.closeAllConnections()
+          // Stops the connection checks 'listening' started; "not running" is expected here.
+          server.close(() => {})
+        }
       })
       return closing
     },

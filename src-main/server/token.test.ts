@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { TOKEN_FILE, generateToken, isWellFormedToken, loadOrCreateToken } from './token.ts'
+import { READONLY_TOKEN_FILE, TOKEN_FILE, generateToken, isWellFormedToken, loadOrCreateToken } from './token.ts'
 
 const mode = (path: string) => statSync(path).mode & 0o777
 
@@ -27,6 +27,14 @@ describe('loadOrCreateToken', () => {
   it('reuses the same token across restarts', () => {
     const first = loadOrCreateToken(dataDir)
     expect(loadOrCreateToken(dataDir)).toBe(first)
+  })
+
+  it('keeps the read-only token in its own file, with the same care', () => {
+    const admin = loadOrCreateToken(dataDir)
+    const readOnly = loadOrCreateToken(dataDir, undefined, READONLY_TOKEN_FILE)
+    expect(readOnly).not.toBe(admin)
+    expect(mode(join(dataDir, READONLY_TOKEN_FILE))).toBe(0o600)
+    expect(loadOrCreateToken(dataDir, undefined, READONLY_TOKEN_FILE)).toBe(readOnly)
   })
 
   it('tightens a token file and data dir that others could read', () => {

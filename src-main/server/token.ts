@@ -1,5 +1,6 @@
-// The headless server's access token: generated once, kept in DATA_DIR/token (mode 0600), reused
-// across restarts so a bookmarked login URL and an exported kubeconfig keep working.
+// The headless server's access tokens: generated once, kept in DATA_DIR/token (admin) and
+// DATA_DIR/token-readonly (may read, never write), mode 0600, reused across restarts so a
+// bookmarked login URL and an exported kubeconfig keep working.
 
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -8,6 +9,7 @@ import { createPrivateFileExclusive, ensurePrivateDir, ensurePrivateFile } from 
 import type { Logger } from '../util/log.ts'
 
 export const TOKEN_FILE = 'token'
+export const READONLY_TOKEN_FILE = 'token-readonly'
 
 /** 32 random bytes, base64url: 43 characters, safe in URLs, headers and cookies. */
 const tokenPattern = /^[A-Za-z0-9_-]{43}$/
@@ -21,12 +23,12 @@ export function isWellFormedToken(text: string): boolean {
 }
 
 /**
- * Returns the token in `dataDir`, creating the dir (0700) and the token (0600) on first use.
- * A token file readable by others is tightened, not trusted blindly: it is the only key to the API.
+ * Returns the token in `dataDir/file`, creating the dir (0700) and the token (0600) on first use.
+ * A token file readable by others is tightened, not trusted blindly: it is a key to the API.
  */
-export function loadOrCreateToken(dataDir: string, log?: Logger): string {
+export function loadOrCreateToken(dataDir: string, log?: Logger, file: string = TOKEN_FILE): string {
   if (ensurePrivateDir(dataDir)) log?.warn('data dir was readable by others; set its mode to 0700', { dataDir })
-  const path = join(dataDir, TOKEN_FILE)
+  const path = join(dataDir, file)
   if (createPrivateFileExclusive(path, generateToken() + '\n')) {
     log?.info('generated a new access token', { path })
   } else if (ensurePrivateFile(path)) {

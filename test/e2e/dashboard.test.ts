@@ -5,69 +5,15 @@
 // Needs a build first: `npx electron-vite build` (scripts/test.sh and scripts/run.sh do it).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
+import { dirname, join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import pkg from '../../package.json' with { type: 'json' }
 import { collectPageErrors, launchChromium, waitForText } from './support/browser.ts'
+import { killServe, requireBuiltServe, root, startServe, type RunningServe } from './support/serve.ts'
 
-const root = resolve(import.meta.dirname, '../..')
-const serveJs = join(root, 'out/main/serve.js')
 const screenshotDir = join(root, 'test-results/screenshots')
-const bannerPattern = /^Coxswain (\S+) serving at (http:\/\/\S+\/login\?token=\S+)$/
-
-/** Node 24, which the bundle targets: this one when vitest runs on it, else the `node` devDependency. */
-function node24(): string {
-  if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath
-  const bundled = join(root, 'node_modules/node/bin/node')
-  if (existsSync(bundled)) return bundled
-  throw new Error(`Node 24 not found: vitest runs on Node ${process.versions.node} and ${bundled} is missing`)
-}
-
-interface RunningServe {
-  child: ChildProcess
-  version: string
-  loginUrl: string
-  baseUrl: string
-  stdoutLines: string[]
-  stderr: () => string
-  exited: Promise<number | null>
-}
-
-function startServe(dataDir: string): Promise<RunningServe> {
-  const child = spawn(node24(), [serveJs, '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)))
-  const stdoutLines: string[] = []
-  const stdout = child.stdout
-  if (!stdout) throw new Error('serve: no stdout pipe')
-
-  return new Promise((resolveStart, rejectStart) => {
-    child.once('error', rejectStart)
-    void exited.then((code) => rejectStart(new Error(`serve exited with ${code} before printing its URL; stderr:\n${stderr}`)))
-    createInterface({ input: stdout }).on('line', (line) => {
-      stdoutLines.push(line)
-      const match = bannerPattern.exec(line)
-      if (!match?.[1] || !match[2]) return
-      resolveStart({
-        child,
-        version: match[1],
-        loginUrl: match[2],
-        baseUrl: new URL(match[2]).origin,
-        stdoutLines,
-        stderr: () => stderr,
-        exited,
-      })
-    })
-  })
-}
 
 describe('dashboard served by `serve`', () => {
   let dataDir: string
@@ -82,9 +28,7 @@ describe('dashboard served by `serve`', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(serveJs)) {
-      throw new Error(`${serveJs} is missing: build first with \`npx electron-vite build\` (or \`bash scripts/run.sh serve\`)`)
-    }
+    requireBuiltServe()
     dataDir = mkdtempSync(join(tmpdir(), 'coxswain-e2e-'))
     serve = await startServe(dataDir)
     browser = await launchChromium()
@@ -93,10 +37,7 @@ describe('dashboard served by `serve`', () => {
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {})
     await browser?.close()
-    if (serve && serve.child.exitCode === null && serve.child.signalCode === null) {
-      serve.child.kill('SIGKILL')
-      await serve.exited
-    }
+    await killServe(serve)
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
