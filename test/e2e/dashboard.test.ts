@@ -5,6 +5,7 @@
 // Needs a build first: `npx electron-vite build` (scripts/test.sh and scripts/run.sh do it).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFile } from 'node:fs/promises'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -68,6 +69,18 @@ describe('dashboard served by `serve`', () => {
 
     mkdirSync(screenshotDir, { recursive: true })
     await page.screenshot({ path: join(screenshotDir, 'home.png'), fullPage: true })
+  })
+
+  it('offers a kubeconfig for kubectl to download', async () => {
+    const page = await newPage()
+    await page.goto(serve.loginUrl)
+    const link = page.getByTestId('download-kubeconfig')
+    await link.waitFor({ state: 'visible' })
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()])
+    const text = await readFile(await download.path(), 'utf8')
+    expect(text).toContain('kind: Config')
+    expect(text).toMatch(/server: https:\/\/127\.0\.0\.1:\d+/)
+    expect(text).toContain('certificate-authority-data:')
   })
 
   it('looks right in dark mode too', async () => {

@@ -214,6 +214,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
 
   return {
     kind: 'http',
+    kubeconfigUrl: `${API_BASE}kubeconfig`,
     invoke: invoke as <C extends CoxswainChannel>(channel: C, ...args: IpcArgs<C>) => Promise<IpcResponse<C>>,
     create: (ref, body, writeOptions?: ApiWriteOptions) => write({ method: 'POST', ref, body, query: writeQuery(writeOptions) }),
     get: async <T extends KubeObject>(ref: ResourceRef) => json<T>(await send({ method: 'GET', ref })),

@@ -49,6 +49,11 @@ export type CoxswainChannel = Exclude<IpcChannel, `api:${string}`>
 export interface Transport extends ApiClient {
   /** Which door; for diagnostics only — views must not branch on it. */
   readonly kind: 'ipc' | 'http'
+  /**
+   * Where a kubeconfig for this cluster can be downloaded, when this door has one (the served
+   * dashboard); absent in the desktop app, whose control plane serves no REST API by default.
+   */
+  readonly kubeconfigUrl?: string
   invoke<C extends CoxswainChannel>(channel: C, ...args: IpcArgs<C>): Promise<IpcResponse<C>>
 }
 
