@@ -1,7 +1,9 @@
 // The one object behind every door (Electron IPC, the headless HTTP server, tests). It knows the
 // cluster's identity and how each node connection stands, owns the store (DATA_DIR/store.db) and
 // the API server over it (`api`), and runs the control loops that need no node: the garbage
-// collector and the namespace controller. Node agents hang off it as they arrive.
+// collector and the namespace controller, and the machine controller: one connection and one
+// node agent per Machine (src-main/nodeagent/machines). It holds the cluster's SSH key
+// (DATA_DIR/keys/cluster_ed25519), whose public half machines trust.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,6 +12,14 @@ import { ApiServer } from './apiserver/api-server.ts'
 import type { ApiServerVerbs } from './apiserver/types.ts'
 import { GarbageCollector } from './controllers/garbagecollector/garbage-collector.ts'
 import { NamespaceController } from './controllers/namespace/namespace-controller.ts'
+import type { NodeRuntimeResolver } from './nodeagent/streams/types.ts'
+import { versionInfo } from './apiserver/rest/version.ts'
+import { MachineController, type MachineControllerOptions } from './nodeagent/machines/machine-controller.ts'
+import type { ConnectionStatus } from './nodeagent/ssh/connection.ts'
+import { installKeyWithPassword, type InstallKeyResult } from './nodeagent/ssh/install-key.ts'
+import { PinnedHostKeys } from './nodeagent/ssh/pinned-host-keys.ts'
+import { CLUSTER_KEY_DIR, CLUSTER_KEY_FILE, loadOrCreateClusterKey, writePublicKeyFile, type ClusterKey } from './security/cluster-key.ts'
+import { PlainSecretFile } from './security/secret-file.ts'
 import { MemoryStore, SqliteStore, type Store } from './store/index.ts'
 import { ensurePrivateDir, writePrivateFileAtomic } from './util/private-fs.ts'
 import { log as rootLog, type Logger } from './util/log.ts'
@@ -18,6 +28,8 @@ import { COXSWAIN_VERSION } from './version.ts'
 export const DEFAULT_CLUSTER_NAME = 'coxswain'
 export const CLUSTER_FILE = 'cluster.json'
 export const STORE_FILE = 'store.db'
+/** Host keys trusted on first use or pinned from an expected fingerprint. */
+export const KNOWN_HOSTS_FILE = 'known_hosts.json'
 
 /** A cluster name is a DNS label, so it can appear in hostnames and kubeconfig contexts. */
 const clusterNamePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
@@ -35,6 +47,28 @@ export interface ControlPlaneOptions {
   version?: string
   /** 'sqlite' (default): DATA_DIR/store.db. 'memory': nothing survives the process (tests). */
   storage?: 'sqlite' | 'memory'
+  /** The machine controller's settings (timings, per-node components, fake hosts in tests); false: no machine controller. */
+  machines?: false | Pick<MachineControllerOptions, 'timings' | 'createHost' | 'components'>
+}
+
+/** What the dashboard shows to let a machine in: the cluster key's public half and how to install it. */
+export interface ClusterPublicKey {
+  /** `ssh-ed25519 AAAA… coxswain@CLUSTER` */
+  publicKeyLine: string
+  fingerprint: string
+  /** The one-line command that adds it to a user's authorized_keys. */
+  installCommand: string
+}
+
+/** A one-time password login to install the cluster key; the password is never stored. */
+export interface InstallClusterKeyOptions {
+  host: string
+  port?: number
+  user: string
+  password: string
+  /** The host key's fingerprint as the user checked it; or trustOnFirstUse. */
+  hostKeyFingerprint?: string
+  trustOnFirstUse?: boolean
 }
 
 export interface NodeConnectionChange {
@@ -49,6 +83,11 @@ export type NodeConnectionListener = (change: NodeConnectionChange) => void
 export class ControlPlane {
   readonly dataDir: string
   readonly version: string
+  /**
+   * Each node's Docker client, for container streams (pods/log, pods/exec) through every door. Set
+   * by whoever owns the node connections (the machine controller); until then streams answer 503.
+   */
+  runtimes: NodeRuntimeResolver | undefined
   private readonly log: Logger
   private readonly now: () => Date
   private readonly nodes = new Map<string, NodeConnection>()
@@ -59,6 +98,10 @@ export class ControlPlane {
   private store: Store | null = null
   private apiServer: ApiServer | null = null
   private controllers: { start(): Promise<void>; stop(): Promise<void> }[] = []
+  private readonly machineOptions: ControlPlaneOptions['machines']
+  private key: ClusterKey | null = null
+  private pins: PinnedHostKeys | null = null
+  private machineController: MachineController | null = null
 
   constructor(options: ControlPlaneOptions) {
     this.dataDir = options.dataDir
@@ -66,6 +109,7 @@ export class ControlPlane {
     this.log = (options.log ?? rootLog).child({ component: 'controlplane' })
     this.now = options.now ?? (() => new Date())
     this.storage = options.storage ?? 'sqlite'
+    this.machineOptions = options.machines
   }
 
   /** Loads (or creates) the cluster's identity, opens the store, starts the API server and its controllers. Idempotent. */
@@ -73,6 +117,8 @@ export class ControlPlane {
     if (this.startedAt) return
     if (ensurePrivateDir(this.dataDir)) this.log.warn('data dir was readable by others; set its mode to 0700', { dataDir: this.dataDir })
     this.name = loadOrCreateClusterFile(join(this.dataDir, CLUSTER_FILE)).name
+    this.key = this.loadClusterKey(this.name)
+    this.pins = new PinnedHostKeys(join(this.dataDir, KNOWN_HOSTS_FILE))
     try {
       await this.startApi()
     } catch (err) {
@@ -89,12 +135,50 @@ export class ControlPlane {
     this.apiServer = new ApiServer({ store: this.store, now: this.now, log })
     await this.apiServer.ensureDefaultNamespaces()
     this.controllers = [new GarbageCollector({ api: this.apiServer, log }), new NamespaceController({ api: this.apiServer, log, now: this.now })]
+    if (this.machineOptions !== false) {
+      this.machineController = new MachineController({
+        api: this.apiServer,
+        log,
+        clusterKey: this.key ?? undefined,
+        pins: this.pins ?? new PinnedHostKeys(join(this.dataDir, KNOWN_HOSTS_FILE)),
+        kubeletVersion: versionInfo(this.version).gitVersion,
+        onConnection: (name, status) => this.reportMachineConnection(name, status),
+        now: this.now,
+        ...this.machineOptions,
+      })
+      this.controllers.push(this.machineController)
+      // Container streams reach nodes through the machine controller, unless someone set another resolver.
+      this.runtimes ??= this.machineController
+    }
     for (const controller of this.controllers) await controller.start()
+  }
+
+  private loadClusterKey(clusterName: string): ClusterKey {
+    const path = join(this.dataDir, CLUSTER_KEY_DIR, CLUSTER_KEY_FILE)
+    const key = loadOrCreateClusterKey(
+      new PlainSecretFile(path, (what) => this.log.warn('cluster key was readable by others; tightened its mode', { path: what })),
+      clusterName,
+    )
+    writePublicKeyFile(`${path}.pub`, key.publicKeyLine)
+    return key
+  }
+
+  /** The dashboard's summary of node connections, from the machine controller. */
+  private reportMachineConnection(name: string, status: ConnectionStatus | null): void {
+    if (status === null) {
+      this.removeNode(name)
+      return
+    }
+    if (status.state === 'closed') return
+    const state: NodeConnectionState = status.state === 'refused' ? 'disconnected' : status.state
+    this.setNodeConnection(name, state, status.reason)
   }
 
   /** Stops the controllers, ends the API server's watches and closes the store. */
   private async stopApi(): Promise<void> {
     for (const controller of this.controllers.splice(0).reverse()) await controller.stop()
+    if (this.runtimes === this.machineController) this.runtimes = undefined
+    this.machineController = null
     await this.apiServer?.close()
     this.apiServer = null
     await this.store?.close()
@@ -114,6 +198,37 @@ export class ControlPlane {
   get api(): ApiServerVerbs {
     if (!this.apiServer) throw new Error('control plane not started: the API server exists only between start() and stop()')
     return this.apiServer
+  }
+
+  /** The machine controller, while started (null when disabled). */
+  get machines(): MachineController | null {
+    return this.machineController
+  }
+
+  /** The cluster key's public half and the command that installs it on a machine. */
+  get clusterPublicKey(): ClusterPublicKey {
+    if (!this.key) throw new Error('control plane not started: the cluster key is loaded by start()')
+    return { publicKeyLine: this.key.publicKeyLine, fingerprint: this.key.fingerprint, installCommand: this.key.installCommand }
+  }
+
+  /**
+   * Logs in to a machine once with a password and installs the cluster key there; the host key is
+   * verified (and pinned) as for every connection. The password is used for this call only.
+   */
+  async installClusterKey(options: InstallClusterKeyOptions): Promise<InstallKeyResult> {
+    if (!this.key || !this.pins) throw new Error('control plane not started: the cluster key is loaded by start()')
+    return installKeyWithPassword({
+      host: options.host,
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      username: options.user,
+      password: options.password,
+      installCommand: this.key.installCommand,
+      hostKeys: {
+        store: this.pins,
+        ...(options.hostKeyFingerprint ? { expectedFingerprint: options.hostKeyFingerprint } : {}),
+        ...(options.trustOnFirstUse ? { trustOnFirstUse: true } : {}),
+      },
+    })
   }
 
   get running(): boolean {

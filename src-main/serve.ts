@@ -3,7 +3,9 @@
 
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { systemContext } from './apiserver/api-server.ts'
 import { ControlPlane } from './controlplane.ts'
+import { applyMachines, readLabMachines } from './nodeagent/machines/lab-machines.ts'
 import { SERVE_USAGE, UsageError, isLoopback, parseServeArgs, type ServeOptions } from './server/args.ts'
 import { startHttpServer } from './server/http-server.ts'
 import { loadOrCreateToken, READONLY_TOKEN_FILE } from './server/token.ts'
@@ -26,8 +28,14 @@ async function serve(options: ServeOptions): Promise<void> {
 
   const token = loadOrCreateToken(options.dataDir, log)
   const readOnlyToken = loadOrCreateToken(options.dataDir, log, READONLY_TOKEN_FILE)
+  // Read before anything starts, so a missing lab fails at once with how to bring one up.
+  const labMachines = options.lab === undefined ? [] : readLabMachines(options.lab)
   const controlPlane = new ControlPlane({ dataDir: options.dataDir })
   await controlPlane.start()
+  if (options.lab !== undefined) {
+    const names = await applyMachines(controlPlane.api, labMachines, systemContext('serve'))
+    log.info('joining the lab nodes', { lab: options.lab, nodes: names })
+  }
   const server = await startHttpServer({ ...options, controlPlane, token, readOnlyToken, rendererDir, log: rootLog.child({ component: 'http' }) })
   log.info('kubeconfig written', { path: server.kubeconfigPath })
 

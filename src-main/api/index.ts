@@ -7,6 +7,8 @@ export type * from './types/pod.ts'
 export type * from './types/core.ts'
 export type * from './types/apps.ts'
 export type * from './types/discovery.ts'
+export type * from './types/coordination.ts'
+export type * from './types/coxswain.ts'
 
 export {
   RESOURCES,
@@ -39,6 +41,7 @@ export {
 } from './validation/errors.ts'
 export { validateScale } from './validation/apps.ts'
 export { validateBinding } from './validation/pod.ts'
+export { defaultMachine, DEFAULT_DOCKER_SOCKET, DEFAULT_SSH_PORT } from './defaults/coxswain.ts'
 
 export {
   parseLabelSelector,

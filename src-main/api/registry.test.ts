@@ -33,11 +33,23 @@ describe('the resource registry', () => {
     expect(resourceForKind('v1', 'Deployment')).toBeUndefined()
   })
 
-  it('serves three group-versions', () => {
+  it.each([
+    ['leases', 'coordination.k8s.io', 'v1', 'Lease', true, [], []],
+    ['machines', 'coxswain.dev', 'v1alpha1', 'Machine', false, ['mach'], ['status']],
+  ])('%s', (resource, group, version, kind, namespaced, shortNames, subresources) => {
+    const r = resourceFor(group, resource)
+    expect(r).toMatchObject({ kind, namespaced, shortNames, version, listKind: `${kind}List` })
+    expect(r?.subresources.map((s) => s.name)).toEqual(subresources)
+    expect(r?.schema.gvk).toEqual([{ group, version, kind }])
+  })
+
+  it('serves five group-versions', () => {
     expect(groupVersions()).toEqual([
       { group: '', version: 'v1' },
       { group: 'apps', version: 'v1' },
       { group: 'discovery.k8s.io', version: 'v1' },
+      { group: 'coordination.k8s.io', version: 'v1' },
+      { group: 'coxswain.dev', version: 'v1alpha1' },
     ])
   })
 

@@ -5,6 +5,7 @@
 
 import { carryOverServiceAllocations, convertSecretStringData, defaultEndpoints, defaultEndpointSlice, defaultNamespace, defaultNode, defaultSecret, defaultService } from './defaults/core.ts'
 import { defaultDaemonSet, defaultDeployment, defaultReplicaSet } from './defaults/apps.ts'
+import { defaultMachine } from './defaults/coxswain.ts'
 import { defaultPod } from './defaults/pod.ts'
 import {
   configMapColumns,
@@ -13,6 +14,8 @@ import {
   endpointsColumns,
   endpointSliceColumns,
   eventColumns,
+  leaseColumns,
+  machineColumns,
   namespaceColumns,
   nodeColumns,
   podColumns,
@@ -23,16 +26,22 @@ import {
 } from './printers/columns.ts'
 import type { Column } from './printers/table.ts'
 import { daemonSetSchema, deploymentSchema, replicaSetSchema } from './schema/apps.ts'
+import { leaseSchema } from './schema/coordination.ts'
+import { machineSchema } from './schema/coxswain.ts'
 import { bindingSchema, configMapSchema, endpointsSchema, eventSchema, evictionSchema, namespaceSchema, nodeSchema, secretSchema, serviceSchema } from './schema/core.ts'
 import { endpointSliceSchema } from './schema/discovery.ts'
 import type { ObjectNode, Schema } from './schema/dsl.ts'
 import { scaleSchema } from './schema/meta.ts'
 import { podSchema } from './schema/pod.ts'
 import type { DaemonSet, Deployment, ReplicaSet } from './types/apps.ts'
+import type { Lease } from './types/coordination.ts'
 import type { ConfigMap, Endpoints, Event, Namespace, Node, Secret, Service } from './types/core.ts'
+import type { Machine } from './types/coxswain.ts'
 import type { EndpointSlice } from './types/discovery.ts'
 import type { KubeObject, TableRowCondition } from './types/meta.ts'
 import type { Pod } from './types/pod.ts'
+import { validateLease, validateLeaseUpdate } from './validation/coordination.ts'
+import { validateMachine, validateMachineUpdate } from './validation/coxswain.ts'
 import { validateDaemonSet, validateDaemonSetUpdate, validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from './validation/apps.ts'
 import {
   validateConfigMap,
@@ -388,6 +397,47 @@ export const endpointSlices: ResourceType<EndpointSlice> = {
   validateUpdate: validateEndpointSliceUpdate,
 }
 
+export const leases: ResourceType<Lease> = {
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  kind: 'Lease',
+  listKind: 'LeaseList',
+  resource: 'leases',
+  singular: 'lease',
+  shortNames: [],
+  namespaced: true,
+  verbs: ALL_VERBS,
+  subresources: [],
+  categories: [],
+  schema: leaseSchema,
+  columns: leaseColumns,
+  fieldSet: (l) => metaFields(l, true),
+  defaults: (l) => structuredClone(l),
+  validate: validateLease,
+  validateUpdate: validateLeaseUpdate,
+}
+
+/** Coxswain's own kind: a machine driven as a node (docs/machines.md). */
+export const machines: ResourceType<Machine> = {
+  group: 'coxswain.dev',
+  version: 'v1alpha1',
+  kind: 'Machine',
+  listKind: 'MachineList',
+  resource: 'machines',
+  singular: 'machine',
+  shortNames: ['mach'],
+  namespaced: false,
+  verbs: ALL_VERBS,
+  subresources: [STATUS],
+  categories: [],
+  schema: machineSchema,
+  columns: machineColumns,
+  fieldSet: (m) => ({ ...metaFields(m, false), 'status.phase': m.status?.phase ?? '' }),
+  defaults: defaultMachine,
+  validate: validateMachine,
+  validateUpdate: validateMachineUpdate,
+}
+
 /** Every kind Coxswain serves, in discovery order. */
 export const RESOURCES: readonly ResourceType[] = [
   pods,
@@ -402,6 +452,8 @@ export const RESOURCES: readonly ResourceType[] = [
   replicaSets,
   daemonSets,
   endpointSlices,
+  leases,
+  machines,
 ]
 
 /** The resource served at `group`/`resource` ("" and "pods", "apps" and "deployments"). */

@@ -3,7 +3,7 @@
 // over; relist when the watch ends (a 410 from a compacted history, a timeout) until stopped.
 
 import type { KubeObject, Status } from '../api/index.ts'
-import type { ApiServerVerbs, ApiWatch, RequestContext, ResourceRef } from '../apiserver/types.ts'
+import type { ApiServerVerbs, ApiWatch, ListOptions, RequestContext, ResourceRef } from '../apiserver/types.ts'
 import type { Logger } from '../util/log.ts'
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED'
@@ -20,6 +20,8 @@ export interface ListWatchOptions {
   ctx: RequestContext
   handlers: ListWatchHandlers
   log: Logger
+  /** Label and field selectors for both the list and the watch (`spec.nodeName=node-1`). */
+  selectors?: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>
   /** Pause before relisting after a failure. Default 500 ms. */
   retryDelayMs?: number
 }
@@ -58,11 +60,12 @@ export class ListWatch {
     const { api, ref, ctx, handlers, log } = this.options
     while (!this.stopped) {
       try {
-        const list = await api.list(ref, {}, ctx)
+        const selectors = this.options.selectors ?? {}
+        const list = await api.list(ref, { ...selectors }, ctx)
         if (this.stopped) return
         handlers.replace(list.items)
         this.resolveSynced?.()
-        this.watch = await api.watch(ref, { resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true }, ctx)
+        this.watch = await api.watch(ref, { ...selectors, resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true }, ctx)
         if (this.stopped) this.watch.stop()
         for await (const event of this.watch) {
           if (event.type === 'ERROR') {

@@ -1,4 +1,4 @@
-// `serve`'s command line: --port N --data-dir DIR [--listen ADDR], with the defaults users expect.
+// `serve`'s command line: --port N --data-dir DIR [--listen ADDR] [--lab [FILE]], with the defaults users expect.
 
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -13,11 +13,15 @@ export interface ServeOptions {
   listen: string
   /** Absolute. */
   dataDir: string
+  /** `--lab [FILE]`: join the nodes a running lab lists (absolute path of its nodes.json). */
+  lab?: string
 }
 
 export type ParsedServeArgs = { help: true } | ({ help: false } & ServeOptions)
 
-export const SERVE_USAGE = `Usage: coxswain serve [--port N] [--data-dir DIR] [--listen ADDR]
+export const DEFAULT_LAB_FILE = '.lab/nodes.json'
+
+export const SERVE_USAGE = `Usage: coxswain serve [--port N] [--data-dir DIR] [--listen ADDR] [--lab [FILE]]
 
 Serves the Coxswain dashboard and API over HTTP.
 
@@ -26,6 +30,8 @@ Serves the Coxswain dashboard and API over HTTP.
                    (default \${XDG_DATA_HOME:-~/.local/share}/coxswain)
   --listen ADDR    address to listen on (default ${DEFAULT_LISTEN}; anything else
                    exposes the access token to the network in clear text)
+  --lab [FILE]     join the nodes of a running lab (npm run lab:up), as listed in
+                   FILE (default ${DEFAULT_LAB_FILE} in the current directory)
   -h, --help       show this help`
 
 /** Thrown for a command line we cannot run; its message is meant for the user, with the usage. */
@@ -45,14 +51,17 @@ export function parseServeArgs(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): ParsedServeArgs {
-  let values: { port?: string; 'data-dir'?: string; listen?: string; help?: boolean }
+  let values: { port?: string; 'data-dir'?: string; listen?: string; lab?: string; help?: boolean }
+  // `--lab` takes an optional value, which parseArgs cannot express: a bare `--lab` becomes `--lab=`.
+  const args = argv.map((arg, i) => (arg === '--lab' && (i + 1 >= argv.length || argv[i + 1]?.startsWith('-')) ? '--lab=' : arg))
   try {
     ;({ values } = parseArgs({
-      args: [...argv],
+      args,
       options: {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         listen: { type: 'string' },
+        lab: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -69,7 +78,9 @@ export function parseServeArgs(
   const dataDirArg = values['data-dir']
   if (dataDirArg !== undefined && dataDirArg.trim() === '') throw new UsageError('--data-dir must not be empty')
   const dataDir = dataDirArg === undefined ? defaultDataDir(env) : resolve(cwd, dataDirArg)
-  return { help: false, port, listen, dataDir }
+  const options: ParsedServeArgs = { help: false, port, listen, dataDir }
+  if (values.lab !== undefined) options.lab = resolve(cwd, values.lab || DEFAULT_LAB_FILE)
+  return options
 }
 
 /** True for addresses only this machine can reach, where a plain-HTTP token is acceptable. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { toTable } from '../index.ts'
-import { daemonSets, deployments, endpointSlices, endpoints, events, namespaces, nodes, pods, replicaSets, secrets, services, configMaps, RESOURCES } from '../registry.ts'
+import { daemonSets, deployments, endpointSlices, endpoints, events, leases, machines, namespaces, nodes, pods, replicaSets, secrets, services, configMaps, RESOURCES } from '../registry.ts'
 import { container, makeDeployment, makePod, makeService } from '../testing/builders.ts'
 import type { KubeObject } from '../types/meta.ts'
 
@@ -23,6 +23,8 @@ describe('kubectl get columns', () => {
     ['events', events, 'LAST SEEN TYPE REASON OBJECT [SUBOBJECT] [SOURCE] MESSAGE [FIRST SEEN] [COUNT] [NAME]'],
     ['configMaps', configMaps, 'NAME DATA AGE'],
     ['secrets', secrets, 'NAME TYPE DATA AGE'],
+    ['leases', leases, 'NAME HOLDER AGE'],
+    ['machines', machines, 'NAME ADDRESS PHASE PRIVILEGE DOCKER AGE [USER] [HOST KEY] [MESSAGE]'],
   ])('%s', (_kind, r, expected) => {
     expect(names(r)).toBe(expected)
   })
@@ -97,6 +99,18 @@ describe('cells', () => {
       count: 7,
     }
     expect(cells(events, ev)).toEqual(['2m', 'Warning', 'BackOff', 'pod/web', 'spec.containers{web}', 'coxswain-agent, node-1', 'Back-off restarting failed container', '60m', 7, 'web.17a'])
+  })
+
+  it('prints a lease and a machine', () => {
+    const lease = { metadata: { name: 'node-1', namespace: 'kube-node-lease', creationTimestamp: created }, spec: { holderIdentity: 'node-1' } }
+    expect(cells(leases, lease)).toEqual(['node-1', 'node-1', '5m'])
+    const machine = {
+      metadata: { name: 'node-2', creationTimestamp: created },
+      spec: { address: '192.168.1.12', port: 2222, user: 'root' },
+      status: { phase: 'Connected' as const, privilege: 'root' as const, dockerVersion: '20.10.24', hostKeyFingerprint: 'SHA256:abc' },
+    }
+    expect(cells(machines, machine)).toEqual(['node-2', '192.168.1.12:2222', 'Connected', 'root', '20.10.24', '5m', 'root', 'SHA256:abc', ''])
+    expect(cells(machines, { metadata: { name: 'laptop', creationTimestamp: created }, spec: { local: true } }).slice(1, 5)).toEqual(['local', 'Pending', '<unknown>', '<unknown>'])
   })
 
   it('builds a meta.k8s.io/v1 Table with row conditions and partial object metadata', () => {

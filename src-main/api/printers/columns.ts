@@ -3,7 +3,9 @@
 
 import { formatLabelSelector, formatLabels } from '../selectors/labels.ts'
 import type { DaemonSet, Deployment, ReplicaSet } from '../types/apps.ts'
+import type { Lease } from '../types/coordination.ts'
 import type { ConfigMap, Endpoints, Event, Namespace, Node, Secret, Service } from '../types/core.ts'
+import type { Machine } from '../types/coxswain.ts'
 import type { EndpointSlice } from '../types/discovery.ts'
 import type { LabelSelector, TableRowCondition } from '../types/meta.ts'
 import type { Container, Pod } from '../types/pod.ts'
@@ -282,4 +284,31 @@ export const eventColumns: Column<Event>[] = [
   col('First Seen', 'string', 'The time at which the event was first recorded.', (e, now) => eventTimes(e, now).first, 1),
   col('Count', 'string', 'The number of times this event has occurred.', (e, now) => eventTimes(e, now).count, 1),
   { ...nameColumn<Event>(), priority: 1 },
+]
+
+// --- coordination.k8s.io and coxswain.dev ------------------------------------------------------------
+
+export const leaseColumns: Column<Lease>[] = [
+  nameColumn(),
+  col('Holder', 'string', 'The holder of the lease.', (l) => l.spec?.holderIdentity || '<none>'),
+  ageColumn(),
+]
+
+function machineAddress(m: Machine): string {
+  if (m.spec?.local) return 'local'
+  const address = m.spec?.address ?? ''
+  const host = address.includes(':') ? `[${address}]` : address
+  return m.spec?.port && m.spec.port !== 22 ? `${host}:${m.spec.port}` : host
+}
+
+export const machineColumns: Column<Machine>[] = [
+  nameColumn(),
+  col('Address', 'string', "The machine's SSH address, or local.", machineAddress),
+  col('Phase', 'string', 'How the connection to the machine stands.', (m) => m.status?.phase ?? 'Pending'),
+  col('Privilege', 'string', 'What the SSH user may do: root, sudo or none.', (m) => m.status?.privilege ?? '<unknown>'),
+  col('Docker', 'string', "The Docker engine's version.", (m) => m.status?.dockerVersion ?? '<unknown>'),
+  ageColumn(),
+  col('User', 'string', 'The SSH user.', (m) => m.spec?.user ?? '<none>', 1),
+  col('Host Key', 'string', 'The fingerprint of the host key the machine presented.', (m) => m.status?.hostKeyFingerprint ?? '<unknown>', 1),
+  col('Message', 'string', 'What happened, for people.', (m) => m.status?.message ?? '', 1),
 ]

@@ -85,6 +85,8 @@ describe('OpenAPI v3', () => {
     ['', 'v1'],
     ['apps', 'v1'],
     ['discovery.k8s.io', 'v1'],
+    ['coordination.k8s.io', 'v1'],
+    ['coxswain.dev', 'v1alpha1'],
   ])('the %s/%s document is well-formed and self-contained', (group, version) => {
     const doc = openApiV3(group, version, info)
     expect(doc?.openapi).toBe('3.0.0')
@@ -109,7 +111,7 @@ describe('OpenAPI v3', () => {
 
   it('indexes each group-version with a content hash', () => {
     const index = openApiV3Index(info) as { paths: Record<string, { serverRelativeURL: string }> }
-    expect(Object.keys(index.paths)).toEqual(['api/v1', 'apis/apps/v1', 'apis/discovery.k8s.io/v1'])
+    expect(Object.keys(index.paths)).toEqual(['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/coxswain.dev/v1alpha1', 'apis/discovery.k8s.io/v1'])
     expect(index.paths['apis/apps/v1']?.serverRelativeURL).toMatch(/^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{16}$/)
     expect(contentHash('a')).not.toBe(contentHash('b'))
     expect(contentHash('')).toBe('CBF29CE484222325')

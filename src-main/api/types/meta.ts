@@ -122,6 +122,8 @@ export type StatusReason =
   | 'InternalError'
   | 'Expired'
   | 'ServiceUnavailable'
+  /** remotecommand: the command ran and exited non-zero (exec's error channel). */
+  | 'NonZeroExitCode'
 
 export interface StatusCause {
   /** A field error type ("FieldValueRequired", …) or another machine-readable cause. */

@@ -191,6 +191,22 @@ export class NodeConnection {
     )
   }
 
+  /**
+   * Opens a TCP stream from the node to `host:port` (a direct-tcpip channel: the node's sshd makes
+   * the connection), failing if that takes over `timeoutMs`. Probes reach pod IPs this way, with
+   * nothing installed on the node. A refused or unreachable target fails the open with sshd's reason.
+   */
+  forwardOut(host: string, port: number, timeoutMs: number): Promise<ChannelSocket> {
+    const client = this.#requireReady()
+    const label = `${this.name}->${host}:${port}`
+    return openChannel(
+      `open ${label}`,
+      timeoutMs,
+      (cb) => client.forwardOut('127.0.0.1', 0, host, port, cb),
+      (channel) => new ChannelSocket(channel, label),
+    )
+  }
+
   /** Ends the connection for good; resolves once the socket is closed (or after `timeoutMs`). */
   async close(timeoutMs = 2000): Promise<void> {
     if (this.#status.state === 'closed') return

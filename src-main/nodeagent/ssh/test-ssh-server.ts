@@ -39,6 +39,10 @@ export interface TestSshServerOptions {
   hostKey: KeyPair
   /** The one client key accepted. */
   clientPublicKey: string
+  /** Also accept this password (plain `password` auth and keyboard-interactive). */
+  password?: string
+  /** Environment for commands (e.g. a HOME of the test's own). */
+  commandEnv?: NodeJS.ProcessEnv
   port?: number
 }
 
@@ -58,12 +62,12 @@ export class TestSshServer {
     const allowed = parsedKey(options.clientPublicKey)
     this.#ssh = new Server({ hostKeys: [options.hostKey.private], ident: 'OpenSSH_9.2p1 coxswain-test' }, (client) => {
       client.on('error', () => {})
-      client.on('authentication', (ctx) => this.#authenticate(ctx, allowed))
+      client.on('authentication', (ctx) => this.#authenticate(ctx, allowed, options.password))
       client.on('ready', () => {
         this.authentications++
         client.on('session', (accept) => {
           const session = accept()
-          session.on('exec', (acceptExec, _reject, info) => runCommand(acceptExec(), info.command))
+          session.on('exec', (acceptExec, _reject, info) => runCommand(acceptExec(), info.command, options.commandEnv))
         })
         client.on('openssh.streamlocal', (accept, reject, info) => {
           const local = netConnect(info.socketPath)
@@ -125,9 +129,19 @@ export class TestSshServer {
     await new Promise<void>((resolve) => this.#tcp.close(() => resolve()))
   }
 
-  #authenticate(ctx: AuthContext, allowed: ParsedKey): void {
+  #authenticate(ctx: AuthContext, allowed: ParsedKey, password: string | undefined): void {
+    const methods: AuthContext['method'][] = password === undefined ? ['publickey'] : ['publickey', 'password', 'keyboard-interactive']
+    if (password !== undefined && ctx.method === 'password') {
+      if (ctx.password === password) ctx.accept()
+      else ctx.reject(methods)
+      return
+    }
+    if (password !== undefined && ctx.method === 'keyboard-interactive') {
+      ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => (answers[0] === password ? ctx.accept() : ctx.reject(methods)))
+      return
+    }
     if (ctx.method !== 'publickey') {
-      ctx.reject(['publickey'])
+      ctx.reject(methods)
       return
     }
     const wanted = allowed.getPublicSSH()
@@ -146,8 +160,8 @@ export class TestSshServer {
 }
 
 /** Runs a command the way sshd does (the user's shell with -c), wiring the channel to its stdio. */
-function runCommand(channel: ServerChannel, command: string): void {
-  const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] })
+function runCommand(channel: ServerChannel, command: string, env?: NodeJS.ProcessEnv): void {
+  const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env })
   child.stdout.on('data', (chunk: Buffer) => channel.write(chunk))
   child.stderr.on('data', (chunk: Buffer) => channel.stderr.write(chunk))
   channel.on('data', (chunk: Buffer) => child.stdin.write(chunk))
