@@ -37,8 +37,9 @@ export function requireBuiltServe(): void {
   }
 }
 
-export function startServe(dataDir: string): Promise<RunningServe> {
-  const child = spawn(node24(), [serveJs, '--port', '0', '--data-dir', dataDir], {
+/** Starts `entry` (the built bundle; src-main/serve.ts runs the sources, as bench:api does). */
+export function startServe(dataDir: string, entry = serveJs): Promise<RunningServe> {
+  const child = spawn(node24(), [entry, '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
