@@ -12,6 +12,11 @@ import { ApiServer } from './apiserver/api-server.ts'
 import type { ApiServerVerbs } from './apiserver/types.ts'
 import { GarbageCollector } from './controllers/garbagecollector/garbage-collector.ts'
 import { NamespaceController } from './controllers/namespace/namespace-controller.ts'
+import { NodeIpamController } from './controllers/nodeipam/nodeipam-controller.ts'
+import { EventRecorder } from './apiserver/events.ts'
+import { systemContext } from './apiserver/api-server.ts'
+import { podSyncComponent } from './nodeagent/podsync/component.ts'
+import type { PodSyncOptions } from './nodeagent/podsync/pod-sync.ts'
 import type { NodeRuntimeResolver } from './nodeagent/streams/types.ts'
 import { versionInfo } from './apiserver/rest/version.ts'
 import { MachineController, type MachineControllerOptions } from './nodeagent/machines/machine-controller.ts'
@@ -49,6 +54,11 @@ export interface ControlPlaneOptions {
   storage?: 'sqlite' | 'memory'
   /** The machine controller's settings (timings, per-node components, fake hosts in tests); false: no machine controller. */
   machines?: false | Pick<MachineControllerOptions, 'timings' | 'createHost' | 'components'>
+  /**
+   * How each connected node runs its pods (infra image, DNS, …). False: no pod sync (tests of the
+   * machine controller alone). Ignored when `machines.components` is given.
+   */
+  podSync?: false | PodSyncOptions
 }
 
 /** What the dashboard shows to let a machine in: the cluster key's public half and how to install it. */
@@ -99,6 +109,7 @@ export class ControlPlane {
   private apiServer: ApiServer | null = null
   private controllers: { start(): Promise<void>; stop(): Promise<void> }[] = []
   private readonly machineOptions: ControlPlaneOptions['machines']
+  private readonly podSyncOptions: ControlPlaneOptions['podSync']
   private key: ClusterKey | null = null
   private pins: PinnedHostKeys | null = null
   private machineController: MachineController | null = null
@@ -110,6 +121,7 @@ export class ControlPlane {
     this.now = options.now ?? (() => new Date())
     this.storage = options.storage ?? 'sqlite'
     this.machineOptions = options.machines
+    this.podSyncOptions = options.podSync
   }
 
   /** Loads (or creates) the cluster's identity, opens the store, starts the API server and its controllers. Idempotent. */
@@ -134,8 +146,13 @@ export class ControlPlane {
     this.store = this.storage === 'memory' ? new MemoryStore({ log }) : new SqliteStore(join(this.dataDir, STORE_FILE), { log })
     this.apiServer = new ApiServer({ store: this.store, now: this.now, log })
     await this.apiServer.ensureDefaultNamespaces()
-    this.controllers = [new GarbageCollector({ api: this.apiServer, log }), new NamespaceController({ api: this.apiServer, log, now: this.now })]
+    this.controllers = [
+      new GarbageCollector({ api: this.apiServer, log }),
+      new NamespaceController({ api: this.apiServer, log, now: this.now }),
+      new NodeIpamController({ api: this.apiServer, log }),
+    ]
     if (this.machineOptions !== false) {
+      const components = this.podSyncOptions === false ? [] : [this.podSync(this.apiServer, this.podSyncOptions)]
       this.machineController = new MachineController({
         api: this.apiServer,
         log,
@@ -144,6 +161,7 @@ export class ControlPlane {
         kubeletVersion: versionInfo(this.version).gitVersion,
         onConnection: (name, status) => this.reportMachineConnection(name, status),
         now: this.now,
+        components,
         ...this.machineOptions,
       })
       this.controllers.push(this.machineController)
@@ -151,6 +169,19 @@ export class ControlPlane {
       this.runtimes ??= this.machineController
     }
     for (const controller of this.controllers) await controller.start()
+  }
+
+  /** Pod sync on every connected node: the agentless kubelet's main loop. */
+  private podSync(api: ApiServer, options: PodSyncOptions | undefined) {
+    const component = 'coxswain-node-agent'
+    return podSyncComponent({
+      api,
+      ctx: systemContext(component),
+      recorder: new EventRecorder({ api, source: { component }, now: this.now, log: this.log }),
+      log: this.log.child({ component: 'pod-sync' }),
+      clock: this.now,
+      options,
+    })
   }
 
   private loadClusterKey(clusterName: string): ClusterKey {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { systemContext } from './apiserver/api-server.ts'
 import { ControlPlane } from './controlplane.ts'
-import { applyMachines, readLabMachines } from './nodeagent/machines/lab-machines.ts'
+import { applyMachines, readLabMachines, readLabPodSyncOptions } from './nodeagent/machines/lab-machines.ts'
 import { SERVE_USAGE, UsageError, isLoopback, parseServeArgs, type ServeOptions } from './server/args.ts'
 import { startHttpServer } from './server/http-server.ts'
 import { loadOrCreateToken, READONLY_TOKEN_FILE } from './server/token.ts'
@@ -30,7 +30,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const readOnlyToken = loadOrCreateToken(options.dataDir, log, READONLY_TOKEN_FILE)
   // Read before anything starts, so a missing lab fails at once with how to bring one up.
   const labMachines = options.lab === undefined ? [] : readLabMachines(options.lab)
-  const controlPlane = new ControlPlane({ dataDir: options.dataDir })
+  const podSync = options.lab === undefined ? undefined : readLabPodSyncOptions(options.lab)
+  const controlPlane = new ControlPlane({ dataDir: options.dataDir, podSync })
   await controlPlane.start()
   if (options.lab !== undefined) {
     const names = await applyMachines(controlPlane.api, labMachines, systemContext('serve'))

@@ -1,6 +1,7 @@
 // `serve --lab`: the nodes a running lab publishes in .lab/nodes.json become Machines (KeyFile
 // auth with the lab's key, the expected host key from the file), created or brought up to date.
 
+import type { PodSyncOptions } from '../podsync/pod-sync.ts'
 import { readFileSync } from 'node:fs'
 import type { LabFile } from '../../../scripts/lab/lab-file.ts'
 import type { Machine } from '../../api/index.ts'
@@ -27,6 +28,18 @@ export function labMachines(lab: LabFile): Machine[] {
 
 /** Reads a lab's nodes.json; the message says how to bring a lab up. */
 export function readLabMachines(path: string): Machine[] {
+  return labMachines(readLab(path))
+}
+
+/**
+ * How pods run on lab nodes: there is no registry, so the infra container of multi-container pods
+ * is the lab's own busybox image sleeping, not the pause image.
+ */
+export function readLabPodSyncOptions(path: string): PodSyncOptions {
+  return { infraImage: readLab(path).image, infraCommand: ['sleep', '2147483647'] }
+}
+
+function readLab(path: string): LabFile {
   let lab: LabFile
   try {
     lab = JSON.parse(readFileSync(path, 'utf8')) as LabFile
@@ -36,7 +49,7 @@ export function readLabMachines(path: string): Machine[] {
   if (lab.version !== 1 || !Array.isArray(lab.nodes) || typeof lab.user !== 'string' || typeof lab.keyPath !== 'string') {
     throw new Error(`${path} is not a lab file (version 1 with user, keyPath and nodes)`)
   }
-  return labMachines(lab)
+  return lab
 }
 
 /** Creates each Machine, or replaces the spec of one that exists. Returns the names. */
