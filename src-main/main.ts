@@ -9,6 +9,7 @@ import { mainWindowOptions } from './electron/window-options.ts'
 import { createIpcHandlers } from './ipc/handlers.ts'
 import { registerIpcHandlers } from './ipc/register.ts'
 import type { TrustedRenderer } from './ipc/sender.ts'
+import { StreamRegistry } from './ipc/stream-registry.ts'
 import { WatchRegistry } from './ipc/watch-registry.ts'
 import { contentSecurityPolicy } from './security/csp.ts'
 import { defaultDataDir } from './util/data-dir.ts'
@@ -30,6 +31,7 @@ const csp = contentSecurityPolicy(devServerUrl ? { devServerOrigin: new URL(devS
 let mainWindow: BrowserWindow | null = null
 const controlPlane = new ControlPlane({ dataDir: defaultDataDir() })
 const watches = new WatchRegistry({ log })
+const streams = new StreamRegistry({ log })
 
 function lockDownSession(): void {
   const ses = session.defaultSession
@@ -83,7 +85,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(async () => {
       lockDownSession()
       await controlPlane.start()
-      registerIpcHandlers(ipcMain, { handlers: createIpcHandlers({ controlPlane, watches }), watches, trusted, log })
+      registerIpcHandlers(ipcMain, { handlers: createIpcHandlers({ controlPlane, watches, streams, log }), watches, streams, trusted, log })
       mainWindow = createMainWindow()
       app.on('activate', () => {
         mainWindow ??= createMainWindow()
@@ -102,6 +104,7 @@ if (!app.requestSingleInstanceLock()) {
     if (stopped) return
     event.preventDefault()
     watches.stopAll()
+    streams.stopAll()
     controlPlane
       .stop()
       .catch((err: unknown) => log.error('stop failed', { err }))

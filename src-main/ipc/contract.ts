@@ -6,6 +6,7 @@
 import type { FieldValidation } from '../api/admission.ts'
 import type { ClusterInfo } from '../api/cluster-info.ts'
 import type { DeleteOptions, KubeList, KubeObject, Status } from '../api/types/meta.ts'
+import type { PodExecOptions, PodLogOptions } from '../api/types/streams.ts'
 import type { PatchType } from '../apiserver/patch/index.ts'
 import type { ApiWatchEvent, DeleteResult, ListOptions, ResourceRef, WatchOptions, WriteResult } from '../apiserver/types.ts'
 
@@ -75,6 +76,42 @@ export interface ApiUnwatchRequest {
   id: string
 }
 
+export interface PodLogsRequest {
+  namespace: string
+  name: string
+  options?: PodLogOptions
+}
+
+export interface PodExecRequest {
+  namespace: string
+  name: string
+  options: PodExecOptions
+}
+
+export interface PodStreamStarted {
+  /** Names the stream in `pods:stream` pushes and in the calls that drive or stop it. */
+  id: string
+}
+
+export interface PodStreamStopRequest {
+  id: string
+}
+
+export interface PodExecInputRequest {
+  id: string
+  /** Bytes for the command's stdin; a string is sent as UTF-8 (a terminal's keystrokes). */
+  data?: string | Uint8Array
+  /** After `data`, close stdin (EOF). */
+  end?: boolean
+}
+
+export interface PodExecResizeRequest {
+  id: string
+  /** Columns and rows. */
+  width: number
+  height: number
+}
+
 export interface IpcContract {
   /** Who and what the control plane is, and how its node connections stand. */
   'cluster:info': { request: undefined; response: ClusterInfo }
@@ -89,6 +126,18 @@ export interface IpcContract {
   'api:watch': { request: ApiWatchRequest; response: ApiWatchStarted }
   /** Stops a watch of this window. Idempotent: an unknown or ended id is not an error. */
   'api:unwatch': { request: ApiUnwatchRequest; response: undefined }
+  /** Opens a container's log (pods/log); its bytes arrive on `pods:stream`. Answers once the log is open. */
+  'pods:logs': { request: PodLogsRequest; response: PodStreamStarted }
+  /** Stops a log stream of this window. Idempotent. */
+  'pods:logs-stop': { request: PodStreamStopRequest; response: undefined }
+  /** Runs a command in a container (pods/exec); output and the exit code arrive on `pods:stream`. Answers once it runs. */
+  'pods:exec': { request: PodExecRequest; response: PodStreamStarted }
+  /** Input for a running command's stdin, in order; `end` closes it. Ignored once the command has ended. */
+  'pods:exec-input': { request: PodExecInputRequest; response: undefined }
+  /** The terminal's new size (with tty). */
+  'pods:exec-resize': { request: PodExecResizeRequest; response: undefined }
+  /** Disconnects from a command (the process is not killed, as with kubectl). Idempotent. */
+  'pods:exec-stop': { request: PodStreamStopRequest; response: undefined }
 }
 
 export type IpcChannel = keyof IpcContract
@@ -106,15 +155,30 @@ export type WatchPush =
   | { id: string; kind: 'end' }
   | { id: string; kind: 'error'; status: Status }
 
+/**
+ * One push about log or exec stream `id`, in order: output (`data`; a log's bytes come as stdout),
+ * then exactly one of `end` (a log ended: all read, the container stopped while followed, or
+ * limitBytes reached), `exit` (the command exited, all its output pushed before) or `error` (the
+ * stream failed: node unreachable, exec could not start). Nothing is pushed for a stream the
+ * renderer stopped itself.
+ */
+export type PodStreamPush =
+  | { id: string; kind: 'data'; stream: 'stdout' | 'stderr'; data: Uint8Array }
+  | { id: string; kind: 'end' }
+  | { id: string; kind: 'exit'; exitCode: number }
+  | { id: string; kind: 'error'; status: Status }
+
 /** Channels main sends on (webContents.send) and the payload of each. */
 export interface IpcPushContract {
   'api:watch-event': WatchPush
+  'pods:stream': PodStreamPush
 }
 
 export type IpcPushChannel = keyof IpcPushContract
 export type IpcPush<C extends IpcPushChannel> = IpcPushContract[C]
 
 export const WATCH_EVENT_CHANNEL = 'api:watch-event' satisfies IpcPushChannel
+export const POD_STREAM_CHANNEL = 'pods:stream' satisfies IpcPushChannel
 
 /**
  * What a failed call reports. Plain data: it crosses the context bridge by structured clone.
@@ -156,10 +220,17 @@ const channels: Record<IpcChannel, true> = {
   'api:deleteCollection': true,
   'api:watch': true,
   'api:unwatch': true,
+  'pods:logs': true,
+  'pods:logs-stop': true,
+  'pods:exec': true,
+  'pods:exec-input': true,
+  'pods:exec-resize': true,
+  'pods:exec-stop': true,
 }
 
 const pushChannels: Record<IpcPushChannel, true> = {
   'api:watch-event': true,
+  'pods:stream': true,
 }
 
 export const IPC_CHANNELS: readonly IpcChannel[] = Object.freeze(Object.keys(channels) as IpcChannel[])

@@ -3,12 +3,17 @@
 // failures carry a Kubernetes Status, so the renderer never sees a raw exception.
 //
 // The api:* channels are the API server's verbs for the desktop user; watches are subscriptions
-// kept by a WatchRegistry and pushed to the window that opened them.
+// kept by a WatchRegistry and pushed to the window that opened them. The pods:* channels are
+// container logs and exec (PodStreams, as the REST door serves them), kept by a StreamRegistry.
 
 import type { ClusterInfo } from '../api/cluster-info.ts'
 import type { ApiServerVerbs, RequestContext, UserInfo } from '../apiserver/types.ts'
+import { PodStreams } from '../nodeagent/streams/pod-streams.ts'
+import type { NodeRuntimeResolver } from '../nodeagent/streams/types.ts'
+import { createLogger, type Logger } from '../util/log.ts'
 import type { ApiWriteOptions, IpcChannel, IpcRequest, IpcResponse, IpcResult } from './contract.ts'
-import { toIpcError } from './status.ts'
+import { ipcRefusal, toIpcError } from './status.ts'
+import type { StreamRegistry } from './stream-registry.ts'
 import { IpcArgumentError, parseRequest } from './validate.ts'
 import type { WatchRegistry, WatchTarget } from './watch-registry.ts'
 
@@ -20,6 +25,8 @@ export interface IpcControlPlane {
   info(): ClusterInfo
   /** Read on every call: the API server exists only once the control plane has started. */
   readonly api: ApiServerVerbs
+  /** Each node's Docker client, for logs and exec; read on every call. */
+  readonly runtimes?: NodeRuntimeResolver | undefined
 }
 
 /** Who is calling: the (already trusted) window, for subscriptions that push back to it. */
@@ -38,8 +45,12 @@ export type IpcHandlers = { [C in IpcChannel]: ChannelHandler<C> }
 export interface IpcHandlerDeps {
   controlPlane: IpcControlPlane
   watches: WatchRegistry
+  /** Log and exec streams of the windows; without it the pods:* channels answer 503. */
+  streams?: StreamRegistry
   /** Defaults to DESKTOP_USER. */
   user?: UserInfo
+  /** For the streams' own diagnostics. */
+  log?: Logger
 }
 
 function noRequest(): (raw: unknown) => undefined {
@@ -61,6 +72,11 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
   }
   // A delete's dry run travels in its DeleteOptions, as in REST's body.
   const deleteCtx = (dryRun: string[] | undefined): RequestContext => ctx({ dryRun: dryRun?.includes('All') ?? false })
+  const podStreams = new PodStreams({ api: () => cp.api, runtimes: () => cp.runtimes, log: deps.log ?? createLogger({}, () => {}, 'error') })
+  const streams = (): StreamRegistry => {
+    if (!deps.streams) throw ipcRefusal('ServiceUnavailable', 'container streams (logs, exec) are not available in this window')
+    return deps.streams
+  }
 
   return {
     'cluster:info': { parse: noRequest(), handle: () => cp.info() },
@@ -82,6 +98,42 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
       parse: parseRequest.unwatch,
       handle: (r, call) => {
         watches.stop(call.sender.id, r.id)
+        return undefined
+      },
+    },
+    'pods:logs': {
+      parse: parseRequest.podLogs,
+      handle: async (r, call) => ({ id: await streams().startLogs(call.sender, () => podStreams.openLogs(r, r.options ?? {}, ctx())) }),
+    },
+    'pods:logs-stop': {
+      parse: parseRequest.podStreamStop,
+      handle: (r, call) => {
+        streams().stop(call.sender.id, r.id, 'logs')
+        return undefined
+      },
+    },
+    'pods:exec': {
+      parse: parseRequest.podExec,
+      handle: async (r, call) => ({ id: await streams().startExec(call.sender, (sink) => podStreams.exec(r, r.options, ctx(), sink)) }),
+    },
+    'pods:exec-input': {
+      parse: parseRequest.podExecInput,
+      handle: (r, call) => {
+        streams().input(call.sender.id, r.id, r.data, r.end === true)
+        return undefined
+      },
+    },
+    'pods:exec-resize': {
+      parse: parseRequest.podExecResize,
+      handle: (r, call) => {
+        streams().resize(call.sender.id, r.id, { width: r.width, height: r.height })
+        return undefined
+      },
+    },
+    'pods:exec-stop': {
+      parse: parseRequest.podStreamStop,
+      handle: (r, call) => {
+        streams().stop(call.sender.id, r.id, 'exec')
         return undefined
       },
     },

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { eventually } from '../apiserver/testing.ts'
 import { createLogger } from '../util/log.ts'
@@ -5,6 +6,7 @@ import { IPC_CHANNELS } from './contract.ts'
 import { createIpcHandlers } from './handlers.ts'
 import { registerIpcHandlers } from './register.ts'
 import type { TrustedRenderer } from './sender.ts'
+import { StreamRegistry } from './stream-registry.ts'
 import { FakeIpcMain, FakeSender, configMap, recordingApi } from './testing.ts'
 import { WatchRegistry } from './watch-registry.ts'
 
@@ -112,5 +114,34 @@ describe('registerIpcHandlers', () => {
     const other = new FakeSender()
     await expect(ipcMain.invoke(other, 'api:unwatch', { id }, ours)).resolves.toEqual({ ok: true, result: undefined })
     expect(rec.watches[0]?.stopped).toBe(false)
+  })
+})
+
+describe('registerIpcHandlers with container streams', () => {
+  it('stops a window’s log and exec streams with its watches when it navigates or goes', async () => {
+    const rec = recordingApi()
+    const watches = new WatchRegistry({ log: quiet })
+    const streams = new StreamRegistry({ log: quiet })
+    const handlers = createIpcHandlers({ controlPlane: { info: () => ({ clusterName: 'c', version: '0', startedAt: null, nodes: [] }), api: rec.api }, watches, streams })
+    const ipcMain = new FakeIpcMain()
+    registerIpcHandlers(ipcMain, { handlers, watches, streams, trusted, log: quiet })
+    const sender = new FakeSender()
+    // Any call makes the door track the window; then a stream of it, started directly.
+    await ipcMain.invoke(sender, 'cluster:info', undefined, ours)
+    const closed: string[] = []
+    const log = { output: new PassThrough(), close: () => closed.push('log') }
+    await streams.startLogs(sender, async () => log)
+    sender.emit('did-navigate')
+    expect(closed).toEqual(['log'])
+    await streams.startLogs(sender, async () => ({ output: new PassThrough(), close: () => closed.push('second') }))
+    sender.destroy()
+    expect(closed).toEqual(['log', 'second'])
+    expect(streams.count()).toBe(0)
+  })
+
+  it('answers the pods:* channels with 503 when no stream registry was given', async () => {
+    const { ipcMain, sender } = setup()
+    const reply = await ipcMain.invoke(sender, 'pods:logs', { namespace: 'default', name: 'web' }, ours)
+    expect(reply).toMatchObject({ ok: false, error: { reason: 'ServiceUnavailable', status: { code: 503 } } })
   })
 })

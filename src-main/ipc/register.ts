@@ -1,7 +1,7 @@
 // Puts the handlers on ipcMain: every call is answered only for our own renderer's top frame
-// (sender.ts), and a window's watches are stopped when its page goes away — the webContents is
-// destroyed, its main frame commits a navigation to another document (a reload included; the
-// router's hash changes are same-document and keep them), or its renderer process dies.
+// (sender.ts), and a window's watches and log/exec streams are stopped when its page goes away —
+// the webContents is destroyed, its main frame commits a navigation to another document (a reload
+// included; the router's hash changes are same-document and keep them), or its renderer process dies.
 //
 // Written against the few members of ipcMain and WebContents it uses, so tests drive it with fakes.
 
@@ -10,6 +10,7 @@ import { IPC_CHANNELS } from './contract.ts'
 import { dispatch, type IpcHandlers } from './handlers.ts'
 import { isTrustedSender, type TrustedRenderer } from './sender.ts'
 import { ipcRefusal, toIpcError } from './status.ts'
+import type { StreamRegistry } from './stream-registry.ts'
 import type { WatchRegistry, WatchTarget } from './watch-registry.ts'
 
 /** The parts of Electron's WebContents used here. */
@@ -33,13 +34,15 @@ export interface IpcMainLike {
 export interface RegisterIpcOptions {
   handlers: IpcHandlers
   watches: WatchRegistry
+  /** The windows' log and exec streams, stopped with their watches. */
+  streams?: StreamRegistry
   trusted: TrustedRenderer
   log: Logger
 }
 
 /** Registers a handler per channel; returns a function that removes them again. */
 export function registerIpcHandlers(ipcMain: IpcMainLike, options: RegisterIpcOptions): () => void {
-  const { handlers, watches, trusted, log } = options
+  const { handlers, watches, streams, trusted, log } = options
   // By webContents id: Electron may hand out more than one wrapper object for the same contents.
   const tracked = new Set<number>()
 
@@ -49,8 +52,9 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, options: RegisterIpcOp
     tracked.add(id)
     const stop = (why: string, forget = false) => () => {
       const stopped = forget ? watches.forgetSender(id) : watches.stopAllFor(id)
+      const streamsStopped = (forget ? streams?.forgetSender(id) : streams?.stopAllFor(id)) ?? 0
       if (forget) tracked.delete(id)
-      if (stopped > 0) log.debug('stopped the watches of a window', { webContents: id, why, stopped })
+      if (stopped > 0 || streamsStopped > 0) log.debug('stopped the watches and streams of a window', { webContents: id, why, stopped, streamsStopped })
     }
     sender.on('destroyed', stop('destroyed', true))
     sender.on('did-navigate', stop('navigated'))

@@ -149,3 +149,40 @@ describe('parseRequest', () => {
     expect(err.detail).toMatch(message)
   })
 })
+
+describe('parseRequest for container streams', () => {
+  it('reads log requests, leaving the meaning of numbers to the API', () => {
+    expect(parseRequest.podLogs({ namespace: 'default', name: 'web', options: { container: 'app', follow: true, tailLines: -1, sinceTime: '2026-01-02T03:04:05Z' } })).toEqual({
+      namespace: 'default',
+      name: 'web',
+      options: { container: 'app', follow: true, tailLines: -1, sinceTime: '2026-01-02T03:04:05Z' },
+    })
+    expect(refusal(() => parseRequest.podLogs({ namespace: 'default', name: 'web', options: { tail: 5 } })).field).toBe('options.tail')
+    expect(refusal(() => parseRequest.podLogs({ namespace: 'default', name: 'web', options: { sinceTime: 'soon' } })).message).toBe('options.sinceTime: must be an RFC 3339 time, got "soon"')
+  })
+
+  it('reads exec requests: a command of strings (newlines allowed) and stream flags', () => {
+    const script = 'echo one\necho two'
+    expect(parseRequest.podExec({ namespace: 'default', name: 'web', options: { command: ['sh', '-c', script], tty: true, stdin: true } })).toEqual({
+      namespace: 'default',
+      name: 'web',
+      options: { command: ['sh', '-c', script], tty: true, stdin: true },
+    })
+    expect(refusal(() => parseRequest.podExec({ namespace: 'default', name: 'web', options: { command: 'sh' } })).message).toBe('options.command: must be an array of strings, got "sh"')
+    expect(refusal(() => parseRequest.podExec({ namespace: 'default', name: 'web', options: { command: ['sh', 1] } })).field).toBe('options.command[1]')
+    expect(refusal(() => parseRequest.podExec({ namespace: 'Default', name: 'web', options: { command: ['sh'] } })).field).toBe('namespace')
+  })
+
+  it('reads exec input as text with control characters, or bytes, within a bound', () => {
+    expect(parseRequest.podExecInput({ id: 's1', data: '\x03\r' })).toEqual({ id: 's1', data: '\x03\r' })
+    expect(parseRequest.podExecInput({ id: 's1', data: Uint8Array.of(1, 2), end: true })).toEqual({ id: 's1', data: Uint8Array.of(1, 2), end: true })
+    expect(refusal(() => parseRequest.podExecInput({ id: 's1', data: 42 })).message).toBe('data: must be a string or a Uint8Array, got number 42')
+    expect(refusal(() => parseRequest.podExecInput({ id: 's1', data: new Uint8Array(300 * 1024) })).message).toMatch(/^data: must be at most 262144 bytes/)
+  })
+
+  it('reads terminal sizes within 16 bits, and stream ids', () => {
+    expect(parseRequest.podExecResize({ id: 's1', width: 80, height: 24 })).toEqual({ id: 's1', width: 80, height: 24 })
+    expect(refusal(() => parseRequest.podExecResize({ id: 's1', width: 70000, height: 24 })).field).toBe('width')
+    expect(refusal(() => parseRequest.podStreamStop({ id: '../x' })).field).toBe('id')
+  })
+})

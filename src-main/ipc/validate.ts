@@ -9,6 +9,7 @@
 import { SUPPORTED_PATCH_TYPES, type PatchType } from '../apiserver/patch/index.ts'
 import type { ListOptions, ResourceRef, WatchOptions } from '../apiserver/types.ts'
 import type { DeleteOptions } from '../api/types/meta.ts'
+import type { PodExecOptions, PodLogOptions } from '../api/types/streams.ts'
 import type {
   ApiCreateRequest,
   ApiDeleteCollectionRequest,
@@ -20,6 +21,11 @@ import type {
   ApiUpdateRequest,
   ApiWatchRequest,
   ApiWriteOptions,
+  PodExecInputRequest,
+  PodExecRequest,
+  PodExecResizeRequest,
+  PodLogsRequest,
+  PodStreamStopRequest,
 } from './contract.ts'
 
 /** A request that does not have the contract's shape; `field` is a path into the request. */
@@ -258,6 +264,63 @@ function forbidName(ref: ResourceRef, verb: string): ResourceRef {
   return ref
 }
 
+/** At most this much stdin per `pods:exec-input` call (kubectl sends 32 KiB chunks). */
+export const MAX_EXEC_INPUT_BYTES = 256 * 1024
+/** Bounds on an exec command: argv entries, and characters of each (a `sh -c` script may be long). */
+const MAX_COMMAND_ARGS = 1024
+const MAX_COMMAND_ARG_CHARS = 128 * 1024
+
+function podName(raw: Record<string, unknown>): { namespace: string; name: string } {
+  return {
+    namespace: str(raw.namespace, 'namespace', { max: 63, pattern: DNS_LABEL, hint: "a DNS label (lowercase letters, digits and '-')" }),
+    name: parseObjectName(raw.name, 'name'),
+  }
+}
+
+const containerName = (v: unknown, p: string): string => str(v, p, { max: 63, pattern: DNS_LABEL, hint: 'a container name (a DNS label)' })
+/** Any integer: what it means (a negative tailLines, say) is the API's to judge, with its own message. */
+const anyInt = (v: unknown, p: string): number => int(v, p, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
+
+export function parsePodLogOptions(value: unknown, path = 'options'): PodLogOptions {
+  const raw = record(value, path, ['container', 'follow', 'previous', 'sinceSeconds', 'sinceTime', 'timestamps', 'tailLines', 'limitBytes'])
+  const out: PodLogOptions = {}
+  copy(out, raw, 'container', path, containerName)
+  copy(out, raw, 'follow', path, bool)
+  copy(out, raw, 'previous', path, bool)
+  copy(out, raw, 'sinceSeconds', path, anyInt)
+  copy(out, raw, 'sinceTime', path, (v, p) => {
+    const time = str(v, p, { max: 64 })
+    if (!Number.isFinite(Date.parse(time))) throw new IpcArgumentError(p, `must be an RFC 3339 time, got ${describe(time)}`)
+    return time
+  })
+  copy(out, raw, 'timestamps', path, bool)
+  copy(out, raw, 'tailLines', path, anyInt)
+  copy(out, raw, 'limitBytes', path, anyInt)
+  return out
+}
+
+export function parsePodExecOptions(value: unknown, path = 'options'): PodExecOptions {
+  const raw = record(value, path, ['command', 'container', 'stdin', 'stdout', 'stderr', 'tty'])
+  const at = join(path, 'command')
+  if (!Array.isArray(raw.command)) throw new IpcArgumentError(at, `must be an array of strings, got ${describe(raw.command)}`)
+  if (raw.command.length > MAX_COMMAND_ARGS) throw new IpcArgumentError(at, `must have at most ${MAX_COMMAND_ARGS} items, got ${raw.command.length}`)
+  const command = raw.command.map((arg: unknown, i) => {
+    // Control characters are fine here: a shell script has newlines.
+    if (typeof arg !== 'string') throw new IpcArgumentError(`${at}[${i}]`, `must be a string, got ${describe(arg)}`)
+    if (arg.length > MAX_COMMAND_ARG_CHARS) throw new IpcArgumentError(`${at}[${i}]`, `must be at most ${MAX_COMMAND_ARG_CHARS} characters, got ${arg.length}`)
+    return arg
+  })
+  const out: PodExecOptions = { command }
+  copy(out, raw, 'container', path, containerName)
+  copy(out, raw, 'stdin', path, bool)
+  copy(out, raw, 'stdout', path, bool)
+  copy(out, raw, 'stderr', path, bool)
+  copy(out, raw, 'tty', path, bool)
+  return out
+}
+
+const streamId = (v: unknown, p: string): string => str(v, p, { max: 64, pattern: WATCH_ID, hint: 'a stream id from pods:logs or pods:exec' })
+
 /** The request shapes of the api:* channels, one parser each. */
 export const parseRequest = {
   create(value: unknown): ApiCreateRequest {
@@ -314,5 +377,40 @@ export const parseRequest = {
   unwatch(value: unknown): ApiUnwatchRequest {
     const raw = record(value, '', ['id'])
     return { id: str(raw.id, 'id', { max: 64, pattern: WATCH_ID, hint: 'a watch id from api:watch' }) }
+  },
+  podLogs(value: unknown): PodLogsRequest {
+    const raw = record(value, '', ['namespace', 'name', 'options'])
+    const out: PodLogsRequest = podName(raw)
+    copy(out, raw, 'options', '', parsePodLogOptions)
+    return out
+  },
+  podExec(value: unknown): PodExecRequest {
+    const raw = record(value, '', ['namespace', 'name', 'options'])
+    return { ...podName(raw), options: parsePodExecOptions(raw.options) }
+  },
+  podStreamStop(value: unknown): PodStreamStopRequest {
+    const raw = record(value, '', ['id'])
+    return { id: streamId(raw.id, 'id') }
+  },
+  podExecInput(value: unknown): PodExecInputRequest {
+    const raw = record(value, '', ['id', 'data', 'end'])
+    const out: PodExecInputRequest = { id: streamId(raw.id, 'id') }
+    copy(out, raw, 'data', '', (v, p) => {
+      if (typeof v === 'string') {
+        if (v.length > MAX_EXEC_INPUT_BYTES) throw new IpcArgumentError(p, `must be at most ${MAX_EXEC_INPUT_BYTES} characters, got ${v.length}`)
+        return v
+      }
+      if (v instanceof Uint8Array) {
+        if (v.byteLength > MAX_EXEC_INPUT_BYTES) throw new IpcArgumentError(p, `must be at most ${MAX_EXEC_INPUT_BYTES} bytes, got ${v.byteLength}`)
+        return v
+      }
+      throw new IpcArgumentError(p, `must be a string or a Uint8Array, got ${describe(v)}`)
+    })
+    copy(out, raw, 'end', '', bool)
+    return out
+  },
+  podExecResize(value: unknown): PodExecResizeRequest {
+    const raw = record(value, '', ['id', 'width', 'height'])
+    return { id: streamId(raw.id, 'id'), width: int(raw.width, 'width', 0, 0xffff), height: int(raw.height, 'height', 0, 0xffff) }
   },
 }

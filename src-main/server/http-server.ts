@@ -1,16 +1,28 @@
 // The headless server: one node:http server that routes /login, Coxswain's API, the Kubernetes
 // API (the REST door in apiserver/rest) and the dashboard's static files, with security headers
-// on every response.
+// on every response. WebSocket upgrades (pods/exec only) are authenticated the same way and handed
+// to the REST door's exec handler, over HTTP and TLS alike.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
-import { createKubernetesHandler, buildKubeconfig, isKubernetesPath, writeKubeconfig } from '../apiserver/rest/index.ts'
+import type { Duplex } from 'node:stream'
+import {
+  buildKubeconfig,
+  createExecUpgradeHandler,
+  createKubernetesHandler,
+  execTarget,
+  isKubernetesPath,
+  isWebSocketUpgrade,
+  refuseUpgrade,
+  writeKubeconfig,
+} from '../apiserver/rest/index.ts'
 import { failure } from '../apiserver/rest/errors.ts'
 import { sendStatus as sendKubeStatus } from '../apiserver/rest/respond.ts'
 import { issueServingCertificate, loadOrCreateCertificateAuthority } from '../apiserver/rest/tls/serving.ts'
 import type { ApiServerVerbs } from '../apiserver/types.ts'
 import type { ControlPlane } from '../controlplane.ts'
+import { PodStreams } from '../nodeagent/streams/pod-streams.ts'
 import type { Logger } from '../util/log.ts'
 import { API_PREFIX, createApiHandler } from './api.ts'
 import { TokenAuth } from './auth.ts'
@@ -64,15 +76,62 @@ function kubernetesUrlOf(req: IncomingMessage, tls: boolean): string {
   return `${tls ? 'https' : 'http'}://${urlHost(address)}:${req.socket.localPort ?? 0}`
 }
 
+export interface ServerHandlers {
+  request: (req: IncomingMessage, res: ServerResponse) => void
+  /** For the servers' 'upgrade' event: only WebSocket handshakes to pods/exec get there (shouldUpgrade). */
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  /** Which upgrade requests are taken over; everything else is answered as a plain request. */
+  shouldUpgrade: (req: IncomingMessage) => boolean
+  /** Ends open exec sessions (WebSockets are no longer the HTTP servers' connections). */
+  closeUpgrades: () => void
+}
+
 export function createRequestHandler(options: RequestHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return createHandlers(options).request
+}
+
+/**
+ * A browser's WebSocket carries the session cookie of any page on the same site — and a site is
+ * host-wide, so another local server's page could open one. A cookie-authenticated handshake must
+ * therefore come from this server's own origin (kubectl sends a bearer token and no Origin).
+ */
+export function isSameOriginUpgrade(req: IncomingMessage): boolean {
+  const origin = req.headers.origin
+  const host = req.headers.host
+  if (!origin || !host) return false
+  try {
+    return new URL(origin).host === host
+  } catch {
+    return false
+  }
+}
+
+function pathOf(rawUrl: string | undefined): string {
+  try {
+    return new URL(rawUrl ?? '/', 'http://coxswain.invalid').pathname
+  } catch {
+    return '/'
+  }
+}
+
+export function createHandlers(options: RequestHandlerOptions): ServerHandlers {
   const { controlPlane, log } = options
   const auth = new TokenAuth(options.token, options.readOnlyToken)
   const api = createApiHandler(controlPlane)
-  const kubernetes = createKubernetesHandler({
-    verbs: () => options.api ?? (controlPlane.running ? controlPlane.api : undefined),
-    coxswainVersion: controlPlane.version,
+  const verbs = () => options.api ?? (controlPlane.running ? controlPlane.api : undefined)
+  const podStreams = new PodStreams({
+    api: () => options.api ?? controlPlane.api,
+    runtimes: () => controlPlane.runtimes,
     log: log.child({ component: 'rest' }),
   })
+  const streams = () => (verbs() ? podStreams : undefined)
+  const kubernetes = createKubernetesHandler({
+    verbs,
+    coxswainVersion: controlPlane.version,
+    log: log.child({ component: 'rest' }),
+    streams,
+  })
+  const exec = createExecUpgradeHandler({ streams, log: log.child({ component: 'rest' }) })
   const serveStatic = createStaticHandler(options.rendererDir)
   const headers = securityHeaders()
 
@@ -128,7 +187,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
     serveStatic(req, res, path)
   }
 
-  return (req, res) => {
+  const request = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now()
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
     res.on('finish', () => {
@@ -148,6 +207,34 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
       if (res.headersSent) res.destroy()
       else sendStatus(res, failureStatus('InternalError', `internal error: ${(err as Error).message}`))
     }
+  }
+
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://coxswain.invalid')
+    } catch {
+      refuseUpgrade(socket, failure('BadRequest', 'malformed request URL'))
+      return
+    }
+    log.debug('http upgrade', { method: req.method, path: url.pathname })
+    const user = auth.authenticate({ headers: req.headers, localPort: req.socket.localPort })
+    if (!user) {
+      refuseUpgrade(socket, failure('Unauthorized', unauthorizedMessage), { 'WWW-Authenticate': 'Bearer realm="coxswain"' })
+      return
+    }
+    if (req.headers.authorization === undefined && !isSameOriginUpgrade(req)) {
+      refuseUpgrade(socket, failure('Forbidden', 'a WebSocket signed in by the session cookie must come from the dashboard\'s own origin'))
+      return
+    }
+    exec.handle(req, socket, head, url, user)
+  }
+
+  return {
+    request,
+    upgrade,
+    shouldUpgrade: (req) => isWebSocketUpgrade(req) && execTarget(pathOf(req.url)) !== null,
+    closeUpgrades: () => exec.closeAll(),
   }
 }
 
@@ -192,10 +279,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const { controlPlane } = options
   const ca = loadOrCreateCertificateAuthority(controlPlane.dataDir, controlPlane.clusterName)
   const serving = issueServingCertificate(ca, options.listen)
-  const handler = createRequestHandler({ ...options, kubernetesCaPem: ca.certPem })
-  const plain: Server = createServer(handler)
-  const secure: HttpsServer = createHttpsServer({ key: serving.keyPem, cert: serving.certPem, minVersion: 'TLSv1.2' }, handler)
+  const handlers = createHandlers({ ...options, kubernetesCaPem: ca.certPem })
+  const plain: Server = createServer({ shouldUpgradeCallback: handlers.shouldUpgrade }, handlers.request)
+  const secure: HttpsServer = createHttpsServer(
+    { key: serving.keyPem, cert: serving.certPem, minVersion: 'TLSv1.2', shouldUpgradeCallback: handlers.shouldUpgrade },
+    handlers.request,
+  )
   for (const server of [plain, secure]) {
+    server.on('upgrade', handlers.upgrade)
     // Slow or idle clients must not pin the process: bounded header and keep-alive times.
     server.headersTimeout = 10_000
     server.requestTimeout = 30_000
@@ -239,6 +330,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       closing ??= new Promise<void>((resolve, reject) => {
         front.close((err) => (err ? reject(err) : resolve()))
         for (const socket of pending) socket.destroy()
+        handlers.closeUpgrades()
         // Keep-alive sockets (a browser tab) and watches would otherwise hold close() open.
         for (const server of [plain, secure]) {
           server.closeAllConnections()

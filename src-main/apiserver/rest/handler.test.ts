@@ -253,6 +253,18 @@ describe('Kubernetes REST door', () => {
       expect(await json(await call('/api/v1/namespaces/default/configmaps?labelSelector=batch%3Dx'))).toMatchObject({ items: [] })
       expect((await call('/api/v1/namespaces/default/configmaps/x', { method: 'DELETE', body: '{"kind":"Pod"}', headers: { 'Content-Type': 'application/json' } })).status).toBe(400)
     })
+
+    it('refuses DELETE bodies whose options have the wrong type, and deletes nothing', async () => {
+      await post('/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept' } })
+      for (const body of ['{"gracePeriodSeconds":"soon"}', '{"dryRun":"All"}', '{"orphanDependents":"yes"}', '{"preconditions":"x"}', '{"preconditions":{"uid":5}}', '{"gracePeriodSeconds":1.5}']) {
+        const res = await call('/api/v1/namespaces/default/configmaps/kept', { method: 'DELETE', body, headers: { 'Content-Type': 'application/json' } })
+        expect(res.status, body).toBe(400)
+        expect(await json(res), body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: expect.stringMatching(/^the DELETE body's \w+ must be/) })
+      }
+      expect((await call('/api/v1/namespaces/default/configmaps/kept')).status).toBe(200)
+      const nulls = await call('/api/v1/namespaces/default/configmaps/kept', { method: 'DELETE', body: '{"gracePeriodSeconds":null,"preconditions":null}', headers: { 'Content-Type': 'application/json' } })
+      expect(nulls.status).toBe(200)
+    })
   })
 
   describe('reads', () => {

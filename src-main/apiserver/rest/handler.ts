@@ -10,21 +10,25 @@
 //   GET|PUT|PATCH|DELETE …/{resource}/{name}          get (watch) | update | patch | delete
 //   GET|PUT|PATCH       …/{name}/status|scale         subresources; POST …/{name}/binding|eviction;
 //                                                     PUT /api/v1/namespaces/{name}/finalize
+//   GET  …/pods/{name}/log, GET|POST …/pods/{name}/exec  container streams (pod-streams.ts; exec's
+//                                                     WebSocket upgrade: exec-websocket.ts)
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { buildTable, defaultColumns, type TableOptions } from '../../api/printers/table.ts'
 import { toTable } from '../../api/index.ts'
 import type { Verb } from '../../api/registry.ts'
 import type { DeleteOptions, KubeObject, Table } from '../../api/types/meta.ts'
+import type { PodStreams } from '../../nodeagent/streams/pod-streams.ts'
 import type { Logger } from '../../util/log.ts'
 import { decodePatchBody, parsePatchType } from '../patch/index.ts'
 import type { ApiServerVerbs, RequestContext, UserInfo, WatchOptions, WriteResult } from '../types.ts'
-import { decodeBody, readBody } from './body.ts'
+import { decodeBody, limitNesting, readBody } from './body.ts'
 import { aggregatedDiscovery, apiGroup, coreVersions, groupList, resourceList } from './discovery.ts'
 import { badRequest, failure, methodNotAllowed, notFoundPath, statusOf } from './errors.ts'
 import { AGGREGATED_DISCOVERY_CONTENT_TYPE, bodyFormat, negotiateDiscovery, negotiateJsonOnly, negotiateRendering, parseAccept, type Rendering } from './negotiate.ts'
 import { serveOpenApiV2, serveOpenApiV3, serveOpenApiV3Index } from './openapi.ts'
 import { parsePath, subresourceVerbs, type Endpoint, type ResourceEndpoint } from './paths.ts'
+import { refuseExecWithoutWebSocket, servePodLog, streamsUnavailable } from './pod-streams.ts'
 import { parseQuery, type ParsedQuery } from './query.ts'
 import { renderList, renderObject, renderWatchEvent, type Printer } from './render.ts'
 import { sendBody, sendPlain, sendStatus, warningHeaders } from './respond.ts'
@@ -39,6 +43,8 @@ export interface KubernetesHandlerOptions {
   log: Logger
   /** Epoch ms, for the AGE column. */
   now?: () => number
+  /** Container logs and exec; without it (or while it answers undefined) pods/log and pods/exec answer 503. */
+  streams?: () => PodStreams | undefined
 }
 
 export type KubernetesHandler = (req: IncomingMessage, res: ServerResponse, url: URL, user: UserInfo) => Promise<void>
@@ -60,6 +66,10 @@ export function createKubernetesHandler(options: KubernetesHandlerOptions): Kube
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL, user: UserInfo): Promise<void> {
     const endpoint = parsePath(url.pathname)
+    if (endpoint.kind === 'resource' && isPodStream(endpoint)) {
+      await servePodStream(req, res, url, user, endpoint)
+      return
+    }
     if (endpoint.kind === 'resource') {
       await serveResource(req, res, url, user, endpoint)
       return
@@ -73,6 +83,18 @@ export function createKubernetesHandler(options: KubernetesHandlerOptions): Kube
       return
     }
     serveInfo(req, res, url, endpoint)
+  }
+
+  /** pods/log and pods/exec (whose WebSocket upgrade never reaches here). */
+  async function servePodStream(req: IncomingMessage, res: ServerResponse, url: URL, user: UserInfo, endpoint: ResourceEndpoint): Promise<void> {
+    const streams = options.verbs() ? options.streams?.() : undefined
+    if (!streams) {
+      sendStatus(res, streamsUnavailable())
+      return
+    }
+    const pod = { namespace: endpoint.ref.namespace ?? '', name: endpoint.ref.name ?? '' }
+    if (endpoint.ref.subresource === 'log') await servePodLog(req, res, url, user, pod, streams, log)
+    else await refuseExecWithoutWebSocket(req, res, url, user, pod, streams)
   }
 
   /** Everything that is not a resource: version, health, discovery, OpenAPI. */
@@ -190,7 +212,7 @@ export function createKubernetesHandler(options: KubernetesHandlerOptions): Kube
       }
       case 'patch': {
         const type = parsePatchType(req.headers['content-type'])
-        const patch = decodePatchBody(await readBody(req))
+        const patch = limitNesting(decodePatchBody(await readBody(req)), 'the patch')
         sendWrite(req, res, await verbs.patch(ref, type, patch, ctx))
         return
       }
@@ -254,6 +276,12 @@ export function createKubernetesHandler(options: KubernetesHandlerOptions): Kube
   }
 }
 
+/** True for the streaming subresources of one pod: …/namespaces/{ns}/pods/{name}/log|exec. */
+export function isPodStream(endpoint: ResourceEndpoint): boolean {
+  const { ref } = endpoint
+  return ref.group === '' && ref.resource === 'pods' && ref.namespace !== undefined && ref.name !== undefined && (ref.subresource === 'log' || ref.subresource === 'exec')
+}
+
 /** The verb a method on an endpoint means, or null when that method is not served there (405). */
 export function verbFor(method: string, endpoint: ResourceEndpoint, query: Pick<ParsedQuery, 'watch'>): Verb | null {
   const { ref, watchPrefix } = endpoint
@@ -312,5 +340,27 @@ export function deleteOptions(query: ParsedQuery, body: Buffer, contentType: str
     throw badRequest(`the DELETE body must be a DeleteOptions object, not ${JSON.stringify(given.kind)}`)
   }
   const { kind: _kind, apiVersion: _apiVersion, ...fields } = given
-  return { ...options, ...(fields as DeleteOptions) }
+  // null leaves a field unset, as it does a Go pointer; a value of the wrong type is refused as Go's decoder refuses it.
+  const set = Object.entries(fields).filter(([, value]) => value !== null)
+  for (const [field, value] of set) {
+    const expected = Object.hasOwn(deleteOptionTypes, field) ? deleteOptionTypes[field] : undefined
+    if (expected && !expected.check(value)) throw badRequest(`the DELETE body's ${field} must be ${expected.type}, not ${JSON.stringify(value)}`)
+  }
+  return { ...options, ...(Object.fromEntries(set) as DeleteOptions) }
+}
+
+const isString = (v: unknown): boolean => typeof v === 'string'
+const isBoolean = (v: unknown): boolean => typeof v === 'boolean'
+
+/** The JSON type of each DeleteOptions field; without these checks `{"gracePeriodSeconds":"soon"}` deleted at once. */
+const deleteOptionTypes: Record<string, { type: string; check: (v: unknown) => boolean }> = {
+  gracePeriodSeconds: { type: 'an integer', check: Number.isSafeInteger },
+  orphanDependents: { type: 'a boolean', check: isBoolean },
+  propagationPolicy: { type: 'a string', check: isString },
+  dryRun: { type: 'a list of strings', check: (v) => Array.isArray(v) && v.every(isString) },
+  preconditions: {
+    type: 'an object with string uid and resourceVersion',
+    check: (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && ['uid', 'resourceVersion'].every((k) => (v as Record<string, unknown>)[k] == null || isString((v as Record<string, unknown>)[k])),
+  },
+  ignoreStoreReadErrorWithClusterBreakingPotential: { type: 'a boolean', check: isBoolean },
 }

@@ -4,3 +4,4 @@ export { createKubernetesHandler, type KubernetesHandler, type KubernetesHandler
 export { isKubernetesPath } from './paths.ts'
 export { buildKubeconfig, writeKubeconfig, KUBECONFIG_FILE, type KubeconfigOptions } from './kubeconfig.ts'
 export { versionInfo, kubernetesApiVersion } from './version.ts'
+export { createExecUpgradeHandler, execTarget, isWebSocketUpgrade, refuseUpgrade, type ExecUpgradeHandler, type UpgradeHandler } from './exec-websocket.ts'

@@ -48,8 +48,9 @@ describe('parsePath', () => {
     expect(parsePath(path).kind).toBe('notFound')
   })
 
-  it('explains subresources that exist but are served by other parts', () => {
-    expect(parsePath('/api/v1/namespaces/default/pods/web/log')).toEqual({ kind: 'notFound', detail: 'pods/log is not served yet' })
+  it('reads the streaming subresources of pods', () => {
+    expect(resource('/api/v1/namespaces/default/pods/web/log').ref).toEqual({ group: '', version: 'v1', resource: 'pods', namespace: 'default', name: 'web', subresource: 'log' })
+    expect(resource('/api/v1/namespaces/default/pods/web/exec').ref).toMatchObject({ subresource: 'exec' })
   })
 
   it('reads namespaced collections, objects and subresources', () => {

@@ -37,8 +37,8 @@ export interface ResourceEndpoint {
 /** Top-level path segments that belong to the Kubernetes API (everything else is the dashboard's). */
 const KUBERNETES_ROOTS = new Set(['api', 'apis', 'version', 'openapi', 'healthz', 'livez', 'readyz'])
 
-/** Subresources the REST door serves through the core's verbs; log and exec are streams served elsewhere. */
-const SERVED_SUBRESOURCES = new Set(['status', 'scale', 'binding', 'eviction'])
+/** Subresources the REST door serves: through the core's verbs, or as streams (pods/log, pods/exec: pod-streams.ts). */
+const SERVED_SUBRESOURCES = new Set(['status', 'scale', 'binding', 'eviction', 'log', 'exec'])
 
 /** Subresources kube-apiserver serves but leaves out of discovery. */
 const UNLISTED_SUBRESOURCES: Record<string, Record<string, readonly Verb[]>> = {

@@ -3,7 +3,7 @@
 
 import { createRenderer, defineComponent, h, type App } from 'vue'
 import type { KubeList, KubeObject } from '../../../src-main/api/types/meta.ts'
-import type { ListOptions, ResourceRef, Transport, WatchListener, WatchOptions } from '../transport/types.ts'
+import type { ExecUpdate, ListOptions, LogUpdate, PodExecOptions, PodLogOptions, PodRef, ResourceRef, TerminalSize, Transport, WatchListener, WatchOptions } from '../transport/types.ts'
 
 export interface PendingList {
   ref: ResourceRef
@@ -19,10 +19,30 @@ export interface OpenWatch {
   stopped: boolean
 }
 
-/** A Transport recording list and watch calls; the other verbs reject. */
-export function fakeTransport(): { transport: Transport; lists: PendingList[]; watches: OpenWatch[] } {
+export interface OpenLog {
+  pod: PodRef
+  options: PodLogOptions
+  send: (update: LogUpdate) => void
+  stopped: boolean
+}
+
+export interface OpenExec {
+  pod: PodRef
+  options: PodExecOptions
+  send: (update: ExecUpdate) => void
+  /** What the view wrote, resized and whether it closed stdin or the session. */
+  input: (string | Uint8Array)[]
+  sizes: TerminalSize[]
+  stdinClosed: boolean
+  closed: boolean
+}
+
+/** A Transport recording list, watch, logs and exec calls; the other verbs reject. */
+export function fakeTransport(): { transport: Transport; lists: PendingList[]; watches: OpenWatch[]; logs: OpenLog[]; execs: OpenExec[] } {
   const lists: PendingList[] = []
   const watches: OpenWatch[] = []
+  const logs: OpenLog[] = []
+  const execs: OpenExec[] = []
   const unused = () => Promise.reject(new Error('not used by this test'))
   const transport: Transport = {
     kind: 'http',
@@ -42,8 +62,25 @@ export function fakeTransport(): { transport: Transport; lists: PendingList[]; w
         watch.stopped = true
       }
     },
+    logs: (pod, options, onUpdate) => {
+      const log: OpenLog = { pod, options, send: onUpdate, stopped: false }
+      logs.push(log)
+      return () => {
+        log.stopped = true
+      }
+    },
+    exec: (pod, options, onUpdate) => {
+      const exec: OpenExec = { pod, options, send: onUpdate, input: [], sizes: [], stdinClosed: false, closed: false }
+      execs.push(exec)
+      return {
+        write: (data) => exec.input.push(data),
+        closeStdin: () => (exec.stdinClosed = true),
+        resize: (size) => exec.sizes.push(size),
+        close: () => (exec.closed = true),
+      }
+    },
   }
-  return { transport, lists, watches }
+  return { transport, lists, watches, logs, execs }
 }
 
 // A renderer that builds nothing: enough to run setup(), lifecycle hooks and unmount in Node.

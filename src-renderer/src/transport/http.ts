@@ -1,18 +1,41 @@
 // Transport over the headless server: Coxswain's own calls under /api/coxswain/v1/, and the API
 // server's verbs over its Kubernetes REST paths (the same URLs kubectl uses). Authentication is
 // the HttpOnly session cookie set by /login, which this code can neither read nor needs to.
+// Logs stream over fetch (pods/log); exec is a WebSocket to pods/exec speaking v5.channel.k8s.io,
+// as kubectl does.
 
+import {
+  CHANNEL_ERROR,
+  CHANNEL_STDERR,
+  CHANNEL_STDIN,
+  CHANNEL_STDOUT,
+  PROTOCOL_V5,
+  WEBSOCKET_REQUIRED_CAUSE,
+  decodeFrame,
+  encodeCloseSignal,
+  encodeFrame,
+  encodeTerminalSize,
+  exitCodeOf,
+} from '../../../src-main/api/remotecommand.ts'
 import type { DeleteOptions, KubeList, KubeObject, Status } from '../../../src-main/api/types/meta.ts'
 import type { IpcArgs, IpcResponse } from '../../../src-main/ipc/contract.ts'
 import { ApiError, failureStatus, isStatus, unreachable } from './api-error.ts'
-import { deleteQuery, listQuery, resourcePath, watchQuery, withQuery, writeQuery, type Query } from './paths.ts'
+import { deleteQuery, execQueryString, listQuery, logQuery, podSubresourcePath, resourcePath, watchQuery, withQuery, writeQuery, type Query } from './paths.ts'
 import {
   TransportError,
+  execDefaults,
   type ApiWriteOptions,
   type CoxswainChannel,
   type DeleteResult,
+  type ExecHandle,
+  type ExecUpdate,
   type ListOptions,
+  type LogUpdate,
+  type PodExecOptions,
+  type PodLogOptions,
+  type PodRef,
   type ResourceRef,
+  type TerminalSize,
   type Transport,
   type TransportErrorKind,
   type WatchListener,
@@ -35,9 +58,23 @@ const routes: Record<CoxswainChannel, HttpRoute> = {
   'cluster:info': { method: 'GET', path: 'info' },
 }
 
+/** The members of a browser WebSocket the exec client uses. */
+export interface WebSocketLike {
+  binaryType: string
+  readonly protocol: string
+  send(data: Uint8Array): void
+  close(code?: number, reason?: string): void
+  onopen: (() => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+  onclose: ((event: { code: number; reason: string }) => void) | null
+  onerror: (() => void) | null
+}
+
 export interface HttpTransportOptions {
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch
+  /** Injected for tests; defaults to the browser's WebSocket. */
+  webSocket?: (url: string, protocols: string[]) => WebSocketLike
   /** Give up (and report `unreachable`) after this long; for a watch, until its headers arrive. */
   timeoutMs?: number
   /** Prefix of every URL; '' (the page's own origin) by default. */
@@ -87,8 +124,24 @@ export function parseWarnings(header: string | null): string[] {
   return warnings
 }
 
+/** The ws:// or wss:// URL of `pathAndQuery` on `baseUrl` ('' = the page's own origin). */
+export function webSocketUrl(baseUrl: string, pathAndQuery: string): string {
+  const base = baseUrl || globalThis.location?.href
+  if (!base) throw new TypeError('webSocketUrl: no base URL and no page location')
+  const url = new URL(baseUrl + pathAndQuery, base)
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+  return url.href
+}
+
+function asBytes(data: unknown): Uint8Array | null {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  return null
+}
+
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
+  const openWebSocket = options.webSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike)
   const timeoutMs = options.timeoutMs ?? 10_000
   const baseUrl = options.baseUrl ?? ''
 
@@ -212,9 +265,167 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       }
     }
 
+  const logs = (pod: PodRef, logOptions: PodLogOptions, onUpdate: (update: LogUpdate) => void): (() => void) => {
+    const controller = new AbortController()
+    let stopped = false
+    const what = `log of pod ${pod.namespace}/${pod.name}`
+    const url = baseUrl + withQuery(podSubresourcePath(pod, 'log'), logQuery(logOptions))
+    const headersTimer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    const finish = (update: LogUpdate): void => {
+      if (stopped) return
+      stopped = true
+      onUpdate(update)
+    }
+    const run = async (): Promise<void> => {
+      let res: Response
+      try {
+        res = await doFetch(url, { method: 'GET', credentials: 'same-origin', headers: { Accept: 'text/plain, application/json' }, signal: controller.signal })
+      } catch (err) {
+        finish({ type: 'error', error: unreachable(`${what}: the control plane did not answer (${(err as Error).message})`, err) })
+        return
+      } finally {
+        clearTimeout(headersTimer)
+      }
+      if (!res.ok) {
+        const error = await errorFromResponse(res)
+        finish({ type: 'error', error })
+        return
+      }
+      if (!res.body) {
+        finish({ type: 'error', error: unreachable(`${what}: the answer has no body`) })
+        return
+      }
+      const reader = res.body.getReader()
+      try {
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done || stopped) break
+          if (value.byteLength > 0) onUpdate({ type: 'data', data: value })
+        }
+        finish({ type: 'end' })
+      } catch (err) {
+        finish({ type: 'error', error: unreachable(`${what}: the stream broke (${(err as Error).message})`, err) })
+      }
+    }
+    void run()
+    return () => {
+      if (stopped) return
+      stopped = true
+      clearTimeout(headersTimer)
+      controller.abort()
+    }
+  }
+
+  const exec = (pod: PodRef, execOptions: PodExecOptions, onUpdate: (update: ExecUpdate) => void): ExecHandle => {
+    const what = `exec in pod ${pod.namespace}/${pod.name}`
+    const pathAndQuery = `${podSubresourcePath(pod, 'exec')}?${execQueryString(execDefaults(execOptions))}`
+    const held: Uint8Array[] = []
+    let opened = false
+    // Closed by the caller, or ended (exit, error): nothing more in or out.
+    let done = false
+    let statusText = ''
+    const decoder = new TextDecoder()
+    const finish = (update: ExecUpdate): void => {
+      if (done) return
+      done = true
+      onUpdate(update)
+    }
+    let ws: WebSocketLike
+    try {
+      ws = openWebSocket(webSocketUrl(baseUrl, pathAndQuery), [PROTOCOL_V5])
+    } catch (err) {
+      queueMicrotask(() => finish({ type: 'error', error: unreachable(`${what}: ${(err as Error).message}`, err) }))
+      return { write: () => {}, closeStdin: () => {}, resize: () => {}, close: () => (done = true) }
+    }
+    ws.binaryType = 'arraybuffer'
+
+    /** Why a handshake failed: a browser cannot read the refusal, so ask again over plain HTTP. */
+    const diagnose = async (): Promise<ApiError> => {
+      try {
+        const res = await doFetch(baseUrl + pathAndQuery, { method: 'GET', credentials: 'same-origin', headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
+        if (!res.ok) {
+          const error = await errorFromResponse(res)
+          if (!error.causes.some((c) => c.reason === WEBSOCKET_REQUIRED_CAUSE)) return error
+        }
+      } catch {
+        // No answer either: unreachable, below.
+      }
+      return unreachable(`${what}: the WebSocket connection could not be opened`)
+    }
+
+    ws.onopen = () => {
+      if (done) return
+      if (ws.protocol !== PROTOCOL_V5) {
+        finish({ type: 'error', error: new ApiError(failureStatus(500, 'InternalError', `${what}: the server chose protocol ${JSON.stringify(ws.protocol)}, not ${PROTOCOL_V5}`)) })
+        ws.close(1000)
+        return
+      }
+      opened = true
+      onUpdate({ type: 'open' })
+      for (const message of held.splice(0)) ws.send(message)
+    }
+    ws.onmessage = (event) => {
+      if (done) return
+      const bytes = asBytes(event.data)
+      if (!bytes) return
+      const frame = decodeFrame(bytes, PROTOCOL_V5)
+      if (frame?.kind !== 'data') return
+      if (frame.channel === CHANNEL_STDOUT || frame.channel === CHANNEL_STDERR) {
+        if (frame.data.byteLength > 0) onUpdate({ type: frame.channel === CHANNEL_STDOUT ? 'stdout' : 'stderr', data: frame.data.slice() })
+      } else if (frame.channel === CHANNEL_ERROR) {
+        statusText += decoder.decode(frame.data, { stream: true })
+      }
+    }
+    ws.onclose = () => {
+      if (done) return
+      if (!opened) {
+        void diagnose().then((error) => finish({ type: 'error', error }))
+        return
+      }
+      if (!statusText) {
+        finish({ type: 'error', error: unreachable(`${what}: the connection closed before the command ended`) })
+        return
+      }
+      let status: Status | null = null
+      try {
+        const parsed = JSON.parse(statusText) as Partial<Status> | null
+        if (typeof parsed?.status === 'string') status = { ...parsed, kind: 'Status', apiVersion: 'v1', metadata: {} }
+      } catch {
+        // Not a Status (the legacy protocol's plain text): reported as the message below.
+      }
+      const code = status ? exitCodeOf(status) : null
+      if (code !== null) finish({ type: 'exit', exitCode: code })
+      else finish({ type: 'error', error: new ApiError(status ?? failureStatus(500, 'InternalError', statusText)) })
+    }
+    ws.onerror = () => {
+      // onclose follows and reports.
+    }
+
+    const send = (message: Uint8Array): void => {
+      if (done) return
+      if (opened) ws.send(message)
+      else held.push(message)
+    }
+    return {
+      write: (data) => {
+        const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data
+        if (bytes.byteLength > 0) send(encodeFrame(CHANNEL_STDIN, bytes))
+      },
+      closeStdin: () => send(encodeCloseSignal(CHANNEL_STDIN)),
+      resize: (size: TerminalSize) => send(encodeTerminalSize(size)),
+      close: () => {
+        if (done) return
+        done = true
+        ws.close(1000)
+      },
+    }
+  }
+
   return {
     kind: 'http',
     kubeconfigUrl: `${API_BASE}kubeconfig`,
+    logs,
+    exec,
     invoke: invoke as <C extends CoxswainChannel>(channel: C, ...args: IpcArgs<C>) => Promise<IpcResponse<C>>,
     create: (ref, body, writeOptions?: ApiWriteOptions) => write({ method: 'POST', ref, body, query: writeQuery(writeOptions) }),
     get: async <T extends KubeObject>(ref: ResourceRef) => json<T>(await send({ method: 'GET', ref })),

@@ -2,11 +2,31 @@
 // the same app, so a failure here is an answer (`failed`), never `unreachable`; it carries the
 // Kubernetes Status main sent back, as HTTP's does. Watches are subscriptions: `api:watch` answers
 // with an id, events arrive as `api:watch-event` pushes tagged with it, `api:unwatch` ends one.
+// Logs and exec work the same way on `pods:stream`: `pods:logs` / `pods:exec` answer with an id,
+// exec's input and terminal size follow as `pods:exec-input` / `pods:exec-resize` calls.
 
 import type { DeleteOptions, KubeList, KubeObject } from '../../../src-main/api/types/meta.ts'
-import type { CoxswainBridge, IpcArgs, IpcChannel, IpcError, IpcResponse, WatchPush } from '../../../src-main/ipc/contract.ts'
+import type { CoxswainBridge, IpcArgs, IpcChannel, IpcError, IpcResponse, PodExecInputRequest, PodStreamPush, WatchPush } from '../../../src-main/ipc/contract.ts'
 import { ApiError, failureStatus } from './api-error.ts'
-import type { ApiWriteOptions, CoxswainChannel, ListOptions, PatchType, ResourceRef, Transport, WatchListener, WatchOptions, WriteResult } from './types.ts'
+import {
+  execDefaults,
+  type ApiWriteOptions,
+  type CoxswainChannel,
+  type ExecHandle,
+  type ExecUpdate,
+  type ListOptions,
+  type LogUpdate,
+  type PatchType,
+  type PodExecOptions,
+  type PodLogOptions,
+  type PodRef,
+  type ResourceRef,
+  type TerminalSize,
+  type Transport,
+  type WatchListener,
+  type WatchOptions,
+  type WriteResult,
+} from './types.ts'
 import { durableWatch, relistOptions, type OpenSession } from './watch.ts'
 
 /** Pushes kept for watches whose id has not come back yet; more than this is a broken main process. */
@@ -22,6 +42,65 @@ export function errorFromIpc(error: IpcError): ApiError {
  */
 function plain<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T)
+}
+
+/**
+ * Routes pushes tagged with an id to whoever started that id. Main may push before its answer with
+ * the id arrives; while starts are pending such pushes are kept (bounded), otherwise dropped.
+ */
+export class PushRouter<P extends { id: string }> {
+  private readonly routes = new Map<string, (push: P) => void>()
+  private readonly early = new Map<string, P[]>()
+  private earlyCount = 0
+  private starting = 0
+
+  readonly onPush = (push: P): void => {
+    if (typeof push !== 'object' || push === null || typeof push.id !== 'string') return
+    const route = this.routes.get(push.id)
+    if (route) {
+      route(push)
+      return
+    }
+    if (this.starting === 0 || this.earlyCount >= MAX_EARLY_PUSHES) return
+    const queue = this.early.get(push.id)
+    if (queue) queue.push(push)
+    else this.early.set(push.id, [push])
+    this.earlyCount++
+  }
+
+  /** A start is on its way: keep pushes for ids not known yet. */
+  begin(): void {
+    this.starting++
+  }
+
+  /** The start answered `id`: route it (unless no longer `wanted`) and replay what came early. */
+  started(id: string, route: (push: P) => void, wanted: boolean): void {
+    this.starting--
+    const pushes = this.take(id)
+    if (!wanted) return
+    this.routes.set(id, route)
+    for (const push of pushes) route(push)
+  }
+
+  failed(): void {
+    this.starting--
+    this.take(null)
+  }
+
+  drop(id: string): void {
+    this.routes.delete(id)
+  }
+
+  private take(id: string | null): P[] {
+    const pushes = (id !== null && this.early.get(id)) || []
+    if (id !== null) this.early.delete(id)
+    this.earlyCount -= pushes.length
+    if (this.starting === 0) {
+      this.early.clear()
+      this.earlyCount = 0
+    }
+    return pushes
+  }
 }
 
 export function createIpcTransport(bridge: CoxswainBridge): Transport {
@@ -142,6 +221,134 @@ export function createIpcTransport(bridge: CoxswainBridge): Transport {
   const list = <T extends KubeObject>(ref: ResourceRef, options?: ListOptions) =>
     call('api:list', { ref: plain(ref), ...(options ? { options: plain(options) } : {}) }) as Promise<KubeList<T>>
 
+  // Logs and exec: one router for all streams of this page.
+  const streams = new PushRouter<PodStreamPush>()
+  let streamsSubscribed = false
+  const subscribeStreams = (): void => {
+    if (streamsSubscribed) return
+    bridge.on('pods:stream', streams.onPush)
+    streamsSubscribed = true
+  }
+  const ignore = (): void => {}
+  const asApiError = (err: unknown): ApiError => (err instanceof ApiError ? err : errorFromIpc({ message: String(err) }))
+
+  const logs = (pod: PodRef, options: PodLogOptions, onUpdate: (update: LogUpdate) => void): (() => void) => {
+    subscribeStreams()
+    let stopped = false
+    let id: string | null = null
+    const route = (push: PodStreamPush): void => {
+      if (stopped) return
+      if (push.kind === 'data') {
+        onUpdate({ type: 'data', data: push.data })
+        return
+      }
+      stopped = true
+      if (id) streams.drop(id)
+      if (push.kind === 'error') onUpdate({ type: 'error', error: new ApiError(push.status) })
+      else onUpdate({ type: 'end' })
+    }
+    streams.begin()
+    call('pods:logs', { namespace: pod.namespace, name: pod.name, options: plain(options) }).then(
+      (started) => {
+        id = started.id
+        streams.started(started.id, route, !stopped)
+        if (stopped) call('pods:logs-stop', { id: started.id }).catch(ignore)
+      },
+      (err: unknown) => {
+        streams.failed()
+        if (stopped) return
+        stopped = true
+        onUpdate({ type: 'error', error: asApiError(err) })
+      },
+    )
+    return () => {
+      if (stopped) return
+      stopped = true
+      if (id) {
+        streams.drop(id)
+        call('pods:logs-stop', { id }).catch(ignore)
+      }
+    }
+  }
+
+  const exec = (pod: PodRef, options: PodExecOptions, onUpdate: (update: ExecUpdate) => void): ExecHandle => {
+    subscribeStreams()
+    let id: string | null = null
+    // Closed by the caller, or ended (exit, error): either way nothing more goes in or out.
+    let done = false
+    const held: Omit<PodExecInputRequest, 'id'>[] = []
+    let heldSize: TerminalSize | null = null
+    const send = (input: Omit<PodExecInputRequest, 'id'>): void => {
+      if (id) call('pods:exec-input', { id, ...input }).catch(ignore)
+      else held.push(input)
+    }
+    const resize = (size: TerminalSize): void => {
+      if (id) call('pods:exec-resize', { id, width: size.width, height: size.height }).catch(ignore)
+      else heldSize = size
+    }
+    const route = (push: PodStreamPush): void => {
+      if (done) return
+      switch (push.kind) {
+        case 'data':
+          onUpdate({ type: push.stream, data: push.data })
+          return
+        case 'exit':
+          done = true
+          if (id) streams.drop(id)
+          onUpdate({ type: 'exit', exitCode: push.exitCode })
+          return
+        case 'error':
+          done = true
+          if (id) streams.drop(id)
+          onUpdate({ type: 'error', error: new ApiError(push.status) })
+          return
+        case 'end':
+          return
+      }
+    }
+    streams.begin()
+    call('pods:exec', { namespace: pod.namespace, name: pod.name, options: execDefaults(options) }).then(
+      (started) => {
+        if (done) {
+          streams.started(started.id, route, false)
+          call('pods:exec-stop', { id: started.id }).catch(ignore)
+          return
+        }
+        onUpdate({ type: 'open' })
+        id = started.id
+        for (const input of held.splice(0)) send(input)
+        if (heldSize) resize(heldSize)
+        heldSize = null
+        streams.started(started.id, route, true)
+      },
+      (err: unknown) => {
+        streams.failed()
+        if (done) return
+        done = true
+        onUpdate({ type: 'error', error: asApiError(err) })
+      },
+    )
+    return {
+      write: (data) => {
+        if (!done && (typeof data === 'string' ? data.length > 0 : data.byteLength > 0)) send({ data })
+      },
+      closeStdin: () => {
+        if (!done) send({ end: true })
+      },
+      resize: (size) => {
+        if (!done) resize({ width: size.width, height: size.height })
+      },
+      close: () => {
+        if (done) return
+        done = true
+        if (id) {
+          streams.drop(id)
+          call('pods:exec-stop', { id }).catch(ignore)
+        }
+      },
+    }
+  }
+
   const writeArgs = (options?: ApiWriteOptions) => (options ? { options: plain(options) } : {})
 
   return {
@@ -164,5 +371,7 @@ export function createIpcTransport(bridge: CoxswainBridge): Transport {
       }) as Promise<KubeList<T>>,
     watch: <T extends KubeObject>(ref: ResourceRef, options: WatchOptions, onUpdate: WatchListener<T>) =>
       durableWatch<T>({ options, openSession: openSession(ref), relist: () => list<T>(ref, relistOptions(options)), onUpdate }),
+    logs,
+    exec,
   }
 }

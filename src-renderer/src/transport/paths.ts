@@ -8,7 +8,7 @@
 // under kube-apiserver's parameter names. Pure.
 
 import type { DeleteOptions } from '../../../src-main/api/types/meta.ts'
-import type { ApiWriteOptions, ListOptions, ResourceRef, WatchOptions } from './types.ts'
+import type { ApiWriteOptions, ListOptions, PodExecOptions, PodLogOptions, PodRef, ResourceRef, WatchOptions } from './types.ts'
 
 function segment(what: string, value: string): string {
   if (value === '' || value === '.' || value === '..' || value.includes('/')) {
@@ -75,4 +75,32 @@ export function writeQuery(options: ApiWriteOptions = {}): Query {
 /** A delete's dry run goes in the query too, as kubectl sends it. */
 export function deleteQuery(options: DeleteOptions = {}): Query {
   return { dryRun: options.dryRun?.includes('All') ? 'All' : undefined }
+}
+
+/** A pod's subresource: `/api/v1/namespaces/{ns}/pods/{name}/log|exec`. */
+export function podSubresourcePath(pod: PodRef, subresource: 'log' | 'exec'): string {
+  return resourcePath({ group: '', version: 'v1', resource: 'pods', namespace: pod.namespace, name: pod.name, subresource })
+}
+
+/** PodLogOptions as kubectl sends them (flags only when set). */
+export function logQuery(options: PodLogOptions = {}): Query {
+  return {
+    container: options.container,
+    follow: options.follow ? true : undefined,
+    previous: options.previous ? true : undefined,
+    sinceSeconds: options.sinceSeconds,
+    sinceTime: options.sinceTime,
+    timestamps: options.timestamps ? true : undefined,
+    tailLines: options.tailLines,
+    limitBytes: options.limitBytes,
+  }
+}
+
+/** PodExecOptions as kubectl sends them: one `command` per argument, then the container and every stream flag. */
+export function execQueryString(options: PodExecOptions): string {
+  const params = new URLSearchParams()
+  for (const arg of options.command) params.append('command', arg)
+  if (options.container) params.append('container', options.container)
+  for (const flag of ['stdin', 'stdout', 'stderr', 'tty'] as const) params.append(flag, String(options[flag] === true))
+  return params.toString()
 }

@@ -1,14 +1,16 @@
 // How views reach the control plane, whichever door the dashboard came through: IPC inside
 // Electron, HTTP when served. Views only ever see this interface: the API server's verbs over a
-// ResourceRef, and `watch`, which keeps itself alive (reconnects, relists when too far behind).
+// ResourceRef, `watch`, which keeps itself alive (reconnects, relists when too far behind), and
+// the container streams `logs` and `exec` (the terminal's one API, whichever door).
 
 import type { DeleteOptions, KubeList, KubeObject } from '../../../src-main/api/types/meta.ts'
+import type { PodExecOptions, PodLogOptions, PodRef, TerminalSize } from '../../../src-main/api/types/streams.ts'
 import type { PatchType } from '../../../src-main/apiserver/patch/index.ts'
 import type { DeleteResult, ListOptions, ResourceRef, WatchOptions, WriteResult } from '../../../src-main/apiserver/types.ts'
 import type { ApiWriteOptions, IpcArgs, IpcChannel, IpcResponse } from '../../../src-main/ipc/contract.ts'
 import type { ApiError } from './api-error.ts'
 
-export type { ApiWriteOptions, DeleteResult, ListOptions, PatchType, ResourceRef, WatchOptions, WriteResult }
+export type { ApiWriteOptions, DeleteResult, ListOptions, PatchType, PodExecOptions, PodLogOptions, PodRef, ResourceRef, TerminalSize, WatchOptions, WriteResult }
 
 /**
  * What a durable watch reports:
@@ -43,10 +45,58 @@ export interface ApiClient {
   watch<T extends KubeObject = KubeObject>(ref: ResourceRef, options: WatchOptions, onUpdate: WatchListener<T>): () => void
 }
 
-/** Coxswain's own calls; the api:* channels are reached through the ApiClient verbs. */
-export type CoxswainChannel = Exclude<IpcChannel, `api:${string}`>
+/**
+ * What a log stream reports, in order: its bytes (`data`), then `end` (all read; with follow, the
+ * container stopped) or `error`. Nothing comes after either, nor after the caller stopped it.
+ */
+export type LogUpdate = { type: 'data'; data: Uint8Array } | { type: 'end' } | { type: 'error'; error: ApiError }
 
-export interface Transport extends ApiClient {
+/**
+ * What an exec reports, in order: `open` once the command runs (input written before is sent
+ * then), its output, then `exit` (all output delivered) or `error` (it could not start, or the
+ * connection broke). Nothing comes after either, nor after close().
+ */
+export type ExecUpdate =
+  | { type: 'open' }
+  | { type: 'stdout' | 'stderr'; data: Uint8Array }
+  | { type: 'exit'; exitCode: number }
+  | { type: 'error'; error: ApiError }
+
+/** A running command: its stdin, its terminal, and a way to leave it. */
+export interface ExecHandle {
+  /** Bytes (or text, sent as UTF-8) for stdin, in order; held until the command runs. */
+  write(data: string | Uint8Array): void
+  /** Ends stdin (EOF), after what was written. */
+  closeStdin(): void
+  /** The terminal's size (with tty); the latest one wins. */
+  resize(size: TerminalSize): void
+  /** Disconnects; no more updates. The process is not killed, as with kubectl. Idempotent. */
+  close(): void
+}
+
+/** Container streams: pods/log and pods/exec. */
+export interface PodStreamClient {
+  /** Streams a container's log to `onUpdate` until it ends or the returned function is called. */
+  logs(pod: PodRef, options: PodLogOptions, onUpdate: (update: LogUpdate) => void): () => void
+  /**
+   * Runs a command in a container. Streams default as kubectl's: stdout on, stderr on unless tty,
+   * stdin off.
+   */
+  exec(pod: PodRef, options: PodExecOptions, onUpdate: (update: ExecUpdate) => void): ExecHandle
+}
+
+/** The exec options both doors send: kubectl's defaults filled in. */
+export function execDefaults(options: PodExecOptions): PodExecOptions {
+  const tty = options.tty === true
+  const out: PodExecOptions = { command: [...options.command], stdin: options.stdin === true, stdout: options.stdout ?? true, stderr: tty ? false : (options.stderr ?? true), tty }
+  if (options.container !== undefined) out.container = options.container
+  return out
+}
+
+/** Coxswain's own calls; the api:* channels are reached through the ApiClient verbs, pods:* through PodStreamClient. */
+export type CoxswainChannel = Exclude<IpcChannel, `api:${string}` | `pods:${string}`>
+
+export interface Transport extends ApiClient, PodStreamClient {
   /** Which door; for diagnostics only — views must not branch on it. */
   readonly kind: 'ipc' | 'http'
   /**
