@@ -5,6 +5,7 @@
 import { chmodSync, existsSync, readFileSync } from 'node:fs'
 import ssh2 from 'ssh2'
 import { fingerprintOf } from '../nodeagent/ssh/host-key.ts'
+import { generateEd25519KeyPair } from '../nodeagent/ssh/keygen.ts'
 import { writePrivateFileAtomic } from '../util/private-fs.ts'
 import { quoteArg } from '../util/shell.ts'
 import type { SecretFile } from './secret-file.ts'
@@ -43,7 +44,7 @@ export function authorizedKeysInstallCommand(publicKeyLine: string): string {
 export function loadOrCreateClusterKey(file: SecretFile, clusterName: string): ClusterKey {
   let stored = file.read()
   if (stored === null) {
-    const pair = sshUtils.generateKeyPairSync('ed25519', { comment: clusterKeyComment(clusterName) })
+    const pair = generateEd25519KeyPair(clusterKeyComment(clusterName))
     // Another start may have written one meanwhile: whichever won is the key.
     file.createExclusive(Buffer.from(pair.private, 'utf8'))
     stored = file.read()

@@ -2,6 +2,7 @@
 // commands (exec runs `/bin/sh -c` like sshd), stream-local forwarding to unix sockets, and switches
 // to misbehave: drop every connection, or go silent (accept TCP, never answer).
 
+import { generateEd25519KeyPair } from './keygen.ts'
 import { spawn } from 'node:child_process'
 import { timingSafeEqual } from 'node:crypto'
 import { connect as netConnect, createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net'
@@ -18,8 +19,7 @@ export interface KeyPair {
 }
 
 export function generateKeyPair(): KeyPair {
-  const pair = utils.generateKeyPairSync('ed25519')
-  return { private: pair.private, public: pair.public }
+  return generateEd25519KeyPair()
 }
 
 /** The wire-format blob of a key pair's public key (what hostVerifier receives). */
