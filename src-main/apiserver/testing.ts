@@ -4,9 +4,10 @@
 import type { KubeObject } from '../api/index.ts'
 import { makeDeployment, makePod } from '../api/testing/builders.ts'
 import { MemoryStore, type Store, type StoreOptions } from '../store/index.ts'
+import { WatchRecorder } from '../store/testing.ts'
 import { createLogger } from '../util/log.ts'
 import { ApiServer } from './api-server.ts'
-import type { ApiWatch, ApiWatchEvent, RequestContext, ResourceRef } from './types.ts'
+import type { ApiWatchEvent, RequestContext, ResourceRef } from './types.ts'
 
 export const quietLog = createLogger({}, () => {}, 'error')
 
@@ -62,26 +63,7 @@ export const ref = {
 }
 
 /** Reads an ApiWatch in the background, so tests can wait for events and then look at all of them. */
-export class ApiWatchRecorder {
-  readonly events: ApiWatchEvent[] = []
-  ended = false
-  error: unknown = undefined
-  readonly watch: ApiWatch
-  private readonly listeners = new Set<() => void>()
-
-  constructor(watch: ApiWatch) {
-    this.watch = watch
-    void this.drain()
-  }
-
-  waitFor(count: number, timeoutMs = 2000): Promise<ApiWatchEvent[]> {
-    return this.until(() => this.events.length >= count, `${count} events`, timeoutMs).then(() => this.events.slice(0, count))
-  }
-
-  waitForEnd(timeoutMs = 2000): Promise<void> {
-    return this.until(() => this.ended, 'the end of the watch', timeoutMs)
-  }
-
+export class ApiWatchRecorder extends WatchRecorder<ApiWatchEvent> {
   /** `TYPE name` lines (`BOOKMARK rv`, `ERROR code`), for compact assertions. */
   summary(): string[] {
     return this.events.map((e) => {
@@ -91,41 +73,8 @@ export class ApiWatchRecorder {
     })
   }
 
-  private until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    if (condition()) return Promise.resolve()
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (condition()) {
-          cleanup()
-          resolve()
-        } else if (this.ended) {
-          cleanup()
-          reject(new Error(`watch ended after ${this.events.length} events (${this.summary().join(', ')}), waiting for ${what}`))
-        }
-      }
-      const timer = setTimeout(() => {
-        cleanup()
-        reject(new Error(`waited ${timeoutMs} ms for ${what}; got ${this.summary().join(', ')}`))
-      }, timeoutMs)
-      const cleanup = (): void => {
-        clearTimeout(timer)
-        this.listeners.delete(check)
-      }
-      this.listeners.add(check)
-    })
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      for await (const event of this.watch) {
-        this.events.push(event)
-        for (const listener of [...this.listeners]) listener()
-      }
-    } catch (err) {
-      this.error = err
-    }
-    this.ended = true
-    for (const listener of [...this.listeners]) listener()
+  protected override describe(): string {
+    return `${this.events.length} events (${this.summary().join(', ')})`
   }
 }
 

@@ -1,7 +1,6 @@
 // Test helpers for code that uses a Store: object builders and a way to read a watch with a time limit.
 
 import { randomUUID } from 'node:crypto'
-import type { Watch } from './store.ts'
 import type { KubeObject, WatchEvent } from './types.ts'
 
 export class ObjectBuilder {
@@ -66,23 +65,24 @@ export function summary(events: WatchEvent[]): string[] {
 
 /**
  * Reads a watch in the background into `events`, so tests can wait for what they expect and then
- * look at everything that arrived (including what should not have).
+ * look at everything that arrived (including what should not have). Any async iterable of events
+ * with a `stop()`: the store's watches and the API server's alike.
  */
-export class WatchRecorder {
-  readonly events: WatchEvent[] = []
+export class WatchRecorder<E = WatchEvent> {
+  readonly events: E[] = []
   /** What the watch threw, if it did. */
   error: unknown = undefined
   ended = false
-  readonly watch: Watch
+  readonly watch: AsyncIterableIterator<E> & { stop(): void }
   private readonly listeners = new Set<() => void>()
 
-  constructor(watch: Watch) {
+  constructor(watch: AsyncIterableIterator<E> & { stop(): void }) {
     this.watch = watch
     void this.drain()
   }
 
   /** Resolves with the first `count` events; rejects if they have not all arrived within `timeoutMs`. */
-  waitFor(count: number, timeoutMs = 2000): Promise<WatchEvent[]> {
+  waitFor(count: number, timeoutMs = 2000): Promise<E[]> {
     return this.until(() => this.events.length >= count, `${count} events`, timeoutMs).then(() => this.events.slice(0, count))
   }
 
@@ -95,6 +95,11 @@ export class WatchRecorder {
     this.watch.stop()
   }
 
+  /** One line per event for failure messages; subclasses say more. */
+  protected describe(): string {
+    return `${this.events.length} events`
+  }
+
   private until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
     if (condition()) return Promise.resolve()
     return new Promise((resolve, reject) => {
@@ -104,12 +109,12 @@ export class WatchRecorder {
           resolve()
         } else if (this.ended) {
           cleanup()
-          reject(new Error(`watch ended (${String(this.error ?? 'normally')}) after ${this.events.length} events, waiting for ${what}`))
+          reject(new Error(`watch ended (${String(this.error ?? 'normally')}) after ${this.describe()}, waiting for ${what}`))
         }
       }
       const timer = setTimeout(() => {
         cleanup()
-        reject(new Error(`waited ${timeoutMs} ms for ${what}; got ${this.events.length} events`))
+        reject(new Error(`waited ${timeoutMs} ms for ${what}; got ${this.describe()}`))
       }, timeoutMs)
       const cleanup = (): void => {
         clearTimeout(timer)
