@@ -14,7 +14,7 @@ export { PatchError, isPatchError, type PatchErrorReason } from './errors.ts'
 export { applyJsonPatch, MAX_JSON_PATCH_OPERATIONS } from './json-patch.ts'
 export { applyMergePatch } from './merge-patch.ts'
 export { applyStrategicMergePatch } from './strategic-merge-patch.ts'
-export { kubernetesPatchMeta, noPatchMeta, patchMetaFor, type FieldPatchMeta, type PatchMeta, type PatchStrategy } from './patch-meta.ts'
+export { noPatchMeta, patchMetaFor, type FieldPatchMeta, type PatchMeta, type PatchStrategy } from './patch-meta.ts'
 export type { JsonObject, JsonValue } from './json.ts'
 
 /** The patch Content-Types we accept, in the order kube-apiserver lists them. */

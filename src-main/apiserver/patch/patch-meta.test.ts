@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { kubernetesPatchMeta, noPatchMeta, patchMetaFor } from './patch-meta.ts'
+import { noPatchMeta, patchMetaFor } from './patch-meta.ts'
 
 const podTemplate = ['spec', 'template', 'spec']
 
@@ -13,7 +13,6 @@ describe('patchMetaFor', () => {
     { kind: 'Deployment', path: ['spec', 'template', 'metadata', 'finalizers'], want: { strategy: 'merge' } },
     { kind: 'Deployment', path: ['status', 'conditions'], want: { strategy: 'merge', mergeKey: 'type' } },
     { kind: 'Pod', path: ['spec', 'containers', 'ports'], want: { strategy: 'merge', mergeKey: 'containerPort' } },
-    { kind: 'Pod', path: ['spec', 'ephemeralContainers', 'env'], want: { strategy: 'merge', mergeKey: 'name' } },
     { kind: 'Pod', path: ['spec', 'topologySpreadConstraints'], want: { strategy: 'merge', mergeKey: 'topologyKey' } },
     { kind: 'Pod', path: ['status', 'podIPs'], want: { strategy: 'merge', mergeKey: 'ip' } },
     { kind: 'Pod', path: ['metadata', 'ownerReferences'], want: { strategy: 'merge', mergeKey: 'uid' } },
@@ -51,18 +50,5 @@ describe('patchMetaFor', () => {
 
   it('noPatchMeta tags nothing', () => {
     expect(noPatchMeta(['metadata', 'finalizers'])).toEqual({})
-  })
-})
-
-describe('kubernetesPatchMeta', () => {
-  it('is keyed by kind, then dotted path', () => {
-    expect(kubernetesPatchMeta.Deployment?.['spec.template.spec.containers.ports']).toEqual({ strategy: 'merge', mergeKey: 'containerPort' })
-    expect(Object.keys(kubernetesPatchMeta.Secret ?? {}).sort()).toEqual(['metadata.finalizers', 'metadata.ownerReferences'])
-  })
-
-  it('cannot be changed at run time', () => {
-    expect(Object.isFrozen(kubernetesPatchMeta)).toBe(true)
-    expect(Object.isFrozen(kubernetesPatchMeta.Pod)).toBe(true)
-    expect(Object.isFrozen(kubernetesPatchMeta.Pod?.['spec.containers'])).toBe(true)
   })
 })
