@@ -7,6 +7,7 @@
 //   node list
 //   node remove NAME [--force] [--no-wait]
 //   key
+//   image send IMAGE [--from NODE|local] [--to N1,N2]
 // Global: --data-dir DIR, --server URL.
 
 import { isIP } from 'node:net'
@@ -32,6 +33,10 @@ Commands:
       Lists the machines, their connection and their node's status.
   node remove NAME [--force] [--no-wait]
       Drains the node (cordon, evict its pods, wait for them) and removes it; --force skips the drain.
+  image send IMAGE [--from NODE|local] [--to NODE,NODE…]
+      Sends an image to nodes without a registry (docker save | docker load, to all at once),
+      from a node or the server machine's Docker engine ("local", the default); to every
+      connected node by default. Nodes that already have the same image ID are skipped.
   key
       Prints the cluster's public key and the command that installs it on a machine.
 
@@ -52,6 +57,7 @@ export interface GlobalOptions {
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'key'; global: GlobalOptions }
+  | { kind: 'image-send'; global: GlobalOptions; image: string; from?: string; to?: string[] }
   | { kind: 'node-list'; global: GlobalOptions }
   | { kind: 'node-remove'; global: GlobalOptions; name: string; force: boolean; wait: boolean }
   | { kind: 'node-add'; global: GlobalOptions; machine: Machine; passwordFromStdin: boolean; wait: boolean }
@@ -100,6 +106,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const [group, verb, ...rest] = positionals
   const wait = !values['no-wait']
   if (group === 'key' && verb === undefined) return { kind: 'key', global }
+  if (group === 'image') return imageCommand(global, values, verb, rest)
   if (group !== 'node') throw new CliUsageError(`unknown command "${positionals.join(' ')}"`)
   switch (verb) {
     case 'list':
@@ -133,6 +140,8 @@ function parse(argv: readonly string[]) {
       unschedulable: { type: 'boolean' },
       force: { type: 'boolean' },
       'no-wait': { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -175,4 +184,20 @@ function machineFrom(values: Values, rest: string[], cwd: string): Machine {
   if (values['docker-socket'] !== undefined) spec.dockerSocket = values['docker-socket']
   if (values.unschedulable) spec.unschedulable = true
   return { apiVersion: 'coxswain.dev/v1alpha1', kind: 'Machine', metadata: { name }, spec }
+}
+
+function imageCommand(global: GlobalOptions, values: Values, verb: string | undefined, rest: string[]): CliCommand {
+  if (verb !== 'send') throw new CliUsageError(`unknown command "image ${verb ?? ''}": use image send`)
+  if (rest.length !== 1 || !rest[0]) throw new CliUsageError('image send takes one IMAGE')
+  const command: CliCommand = { kind: 'image-send', global, image: rest[0] }
+  if (values.from !== undefined) {
+    if (!values.from.trim()) throw new CliUsageError('--from must name a node or "local"')
+    command.from = values.from.trim()
+  }
+  if (values.to !== undefined) {
+    const to = values.to.split(',').map((n) => n.trim()).filter(Boolean)
+    if (to.length === 0) throw new CliUsageError('--to must list node names, e.g. --to node-1,node-2')
+    command.to = to
+  }
+  return command
 }

@@ -11,6 +11,7 @@ import { PinnedHostKeys } from '../nodeagent/ssh/pinned-host-keys.ts'
 import { FORCE_REMOVE_ANNOTATION } from '../nodeagent/machines/machine-worker.ts'
 import type { CliCommand, GlobalOptions } from './args.ts'
 import { ApiClient, ApiRequestError, clientOptionsFor } from './client.ts'
+import { sendImageCommand } from './image-send.ts'
 
 export const MACHINES_PATH = '/apis/coxswain.dev/v1alpha1/machines'
 const NODES_PATH = '/api/v1/nodes'
@@ -36,6 +37,7 @@ export async function runCli(command: CliCommand, io: CliIo, deps: CliDeps = {})
   if (command.kind === 'help') return 0
   const global = command.global
   if (command.kind === 'key') return printKey(global, io)
+  if (command.kind === 'image-send') return sendImageCommand(command, io)
   const client = deps.client?.(global) ?? new ApiClient(clientOptionsFor(global.dataDir, global.server))
   switch (command.kind) {
     case 'node-list':

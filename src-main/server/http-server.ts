@@ -30,6 +30,7 @@ import { sendStatus, sendText } from './respond.ts'
 import { securityHeaders } from './security-headers.ts'
 import { createStaticHandler } from './static-files.ts'
 import { failureStatus } from './status.ts'
+import { handleImageSend, IMAGE_SEND_PATH } from './image-send.ts'
 
 export interface RequestHandlerOptions {
   controlPlane: ControlPlane
@@ -174,6 +175,14 @@ export function createHandlers(options: RequestHandlerOptions): ServerHandlers {
           certificateAuthorityPem: options.kubernetesCaPem,
         })
         sendText(res, 200, body, { 'Content-Type': 'application/yaml; charset=utf-8', 'Content-Disposition': `attachment; filename="kubeconfig-${controlPlane.clusterName}.yaml"` })
+        return
+      }
+      if (path === IMAGE_SEND_PATH) {
+        void handleImageSend(req, res, controlPlane, user, log).catch((err: unknown) => {
+          log.error('image send failed', { err })
+          if (res.headersSent) res.destroy()
+          else sendStatus(res, failureStatus('InternalError', `internal error: ${(err as Error).message}`))
+        })
         return
       }
       if (!path.startsWith(API_PREFIX)) {
