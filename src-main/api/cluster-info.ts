@@ -23,3 +23,16 @@ export interface ClusterInfo {
   /** Sorted by name. */
   nodes: NodeConnection[]
 }
+
+/**
+ * What the dashboard shows to let a machine in: the cluster key's public half and the one line
+ * that installs it in a user's authorized_keys (the control plane's ClusterPublicKey).
+ */
+export interface ClusterKeyInfo {
+  /** `ssh-ed25519 AAAA… coxswain@CLUSTER` */
+  publicKeyLine: string
+  /** `SHA256:…` of the public key. */
+  fingerprint: string
+  /** `mkdir -p ~/.ssh && echo '…' >> ~/.ssh/authorized_keys && …` */
+  installCommand: string
+}

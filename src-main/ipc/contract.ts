@@ -4,7 +4,7 @@
 // and tiny pure helpers only, no Node.
 
 import type { FieldValidation } from '../api/admission.ts'
-import type { ClusterInfo } from '../api/cluster-info.ts'
+import type { ClusterInfo, ClusterKeyInfo } from '../api/cluster-info.ts'
 import type { DeleteOptions, KubeList, KubeObject, Status } from '../api/types/meta.ts'
 import type { PodExecOptions, PodLogOptions } from '../api/types/streams.ts'
 import type { PatchType } from '../apiserver/patch/index.ts'
@@ -115,6 +115,8 @@ export interface PodExecResizeRequest {
 export interface IpcContract {
   /** Who and what the control plane is, and how its node connections stand. */
   'cluster:info': { request: undefined; response: ClusterInfo }
+  /** The cluster key's public half and the command that installs it on a machine (the Add-node view). */
+  'cluster:public-key': { request: undefined; response: ClusterKeyInfo }
   'api:create': { request: ApiCreateRequest; response: WriteResult }
   'api:get': { request: ApiGetRequest; response: KubeObject }
   'api:list': { request: ApiListRequest; response: KubeList }
@@ -211,6 +213,7 @@ export interface CoxswainBridge {
 // Records, not arrays, so adding a channel to the contract without listing it fails to compile.
 const channels: Record<IpcChannel, true> = {
   'cluster:info': true,
+  'cluster:public-key': true,
   'api:create': true,
   'api:get': true,
   'api:list': true,

@@ -36,6 +36,15 @@ describe('IPC handlers', () => {
     expect(Object.keys(setup().handlers).sort()).toEqual([...IPC_CHANNELS].sort())
   })
 
+  it('answers cluster:public-key with the key, and 503 before the control plane has one', async () => {
+    const key = { publicKeyLine: 'ssh-ed25519 AAAA coxswain@c', fingerprint: 'SHA256:x', installCommand: "echo 'k' >> ~/.ssh/authorized_keys" }
+    const watches = new WatchRegistry({ log: quiet })
+    const withKey = createIpcHandlers({ controlPlane: { info: () => info, api: recordingApi().api, clusterPublicKey: key }, watches })
+    await expect(dispatch(withKey, 'cluster:public-key', undefined, { sender: new FakeSender() })).resolves.toEqual({ ok: true, result: key })
+    const error = await failure(setup().call('cluster:public-key'))
+    expect(error).toMatchObject({ reason: 'ServiceUnavailable', status: { code: 503 } })
+  })
+
   it('answers cluster:info with ok and the control plane info', async () => {
     await expect(setup().call('cluster:info')).resolves.toEqual({ ok: true, result: info })
   })

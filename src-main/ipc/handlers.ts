@@ -6,7 +6,7 @@
 // kept by a WatchRegistry and pushed to the window that opened them. The pods:* channels are
 // container logs and exec (PodStreams, as the REST door serves them), kept by a StreamRegistry.
 
-import type { ClusterInfo } from '../api/cluster-info.ts'
+import type { ClusterInfo, ClusterKeyInfo } from '../api/cluster-info.ts'
 import type { ApiServerVerbs, RequestContext, UserInfo } from '../apiserver/types.ts'
 import { PodStreams } from '../nodeagent/streams/pod-streams.ts'
 import type { NodeRuntimeResolver } from '../nodeagent/streams/types.ts'
@@ -23,6 +23,8 @@ export const DESKTOP_USER: Readonly<UserInfo> = Object.freeze({ name: 'coxswain:
 /** What the handlers need of the control plane. */
 export interface IpcControlPlane {
   info(): ClusterInfo
+  /** The cluster key's public half; read on every call (it is loaded by start()). Absent: the channel answers 503. */
+  readonly clusterPublicKey?: ClusterKeyInfo
   /** Read on every call: the API server exists only once the control plane has started. */
   readonly api: ApiServerVerbs
   /** Each node's Docker client, for logs and exec; read on every call. */
@@ -80,6 +82,14 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 
   return {
     'cluster:info': { parse: noRequest(), handle: () => cp.info() },
+    'cluster:public-key': {
+      parse: noRequest(),
+      handle: () => {
+        const key = cp.clusterPublicKey
+        if (!key) throw ipcRefusal('ServiceUnavailable', 'the cluster key is not available: the control plane has not started')
+        return { publicKeyLine: key.publicKeyLine, fingerprint: key.fingerprint, installCommand: key.installCommand }
+      },
+    },
     'api:create': { parse: parseRequest.create, handle: (r) => cp.api.create(r.ref, r.body, ctx(r.options)) },
     'api:get': { parse: parseRequest.get, handle: (r) => cp.api.get(r.ref, ctx()) },
     'api:list': { parse: parseRequest.list, handle: (r) => cp.api.list(r.ref, r.options ?? {}, ctx()) },

@@ -2,6 +2,7 @@
 // Callers reaching this are already authenticated.
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ClusterKeyInfo } from '../api/cluster-info.ts'
 import type { ControlPlane } from '../controlplane.ts'
 import { sendJson, sendStatus } from './respond.ts'
 import { failureStatus } from './status.ts'
@@ -13,6 +14,13 @@ type Route = (cp: ControlPlane) => unknown
 /** Resource -> method -> handler. */
 const routes: Record<string, Record<string, Route>> = {
   info: { GET: (cp) => cp.info() },
+  // The cluster key's public half and its install command, for the dashboard's Add-node view.
+  'cluster-key': {
+    GET: (cp) => {
+      const { publicKeyLine, fingerprint, installCommand } = cp.clusterPublicKey
+      return { publicKeyLine, fingerprint, installCommand } satisfies ClusterKeyInfo
+    },
+  },
 }
 
 export function createApiHandler(cp: ControlPlane): (req: IncomingMessage, res: ServerResponse, resource: string) => void {

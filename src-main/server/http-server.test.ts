@@ -53,6 +53,14 @@ describe('http server', () => {
     expect(await res.json()).toMatchObject({ clusterName: 'coxswain', version: cp.version, nodes: [] })
   })
 
+  it('serves the cluster public key and its install command', async () => {
+    const res = await fetch(api('cluster-key'), { headers: { Authorization: `Bearer ${token}` } })
+    expect(res.status).toBe(200)
+    const key = cp.clusterPublicKey
+    expect(await res.json()).toEqual({ publicKeyLine: key.publicKeyLine, fingerprint: key.fingerprint, installCommand: key.installCommand })
+    expect((await fetch(api('cluster-key'))).status).toBe(401)
+  })
+
   it('signs a browser in with the login URL: cookie, then redirect to /', async () => {
     const login = await fetch(server.loginUrl, { redirect: 'manual' })
     expect(login.status).toBe(303)

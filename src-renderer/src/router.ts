@@ -1,4 +1,5 @@
 import { createRouter, createWebHashHistory, type Router } from 'vue-router'
+import AddNodeView from './views/AddNodeView.vue'
 import DebugConfigMapsView from './views/DebugConfigMapsView.vue'
 import OverviewView from './views/OverviewView.vue'
 
@@ -11,6 +12,7 @@ export function createAppRouter(): Router {
     history: createWebHashHistory(),
     routes: [
       { path: '/', name: 'overview', component: OverviewView },
+      { path: '/nodes/add', name: 'add-node', component: AddNodeView },
       // A developer's view of the API client, linked from nowhere.
       { path: '/debug/configmaps', name: 'debug-configmaps', component: DebugConfigMapsView },
       { path: '/:pathMatch(.*)*', redirect: '/' },

@@ -56,6 +56,7 @@ interface HttpRoute {
 // routed; the api:* channels are the verbs below, reached by the Kubernetes REST paths instead.
 const routes: Record<CoxswainChannel, HttpRoute> = {
   'cluster:info': { method: 'GET', path: 'info' },
+  'cluster:public-key': { method: 'GET', path: 'cluster-key' },
 }
 
 /** The members of a browser WebSocket the exec client uses. */
