@@ -16,6 +16,8 @@ import { NodeIpamController } from './controllers/nodeipam/nodeipam-controller.t
 import { EventRecorder } from './apiserver/events.ts'
 import { systemContext } from './apiserver/api-server.ts'
 import { podSyncComponent } from './nodeagent/podsync/component.ts'
+import { metricsComponent, type MetricsTimings } from './nodeagent/metrics/sampler.ts'
+import { MetricsStore } from './nodeagent/metrics/store.ts'
 import type { PodSyncOptions } from './nodeagent/podsync/pod-sync.ts'
 import type { NodeRuntimeResolver } from './nodeagent/streams/types.ts'
 import { versionInfo } from './apiserver/rest/version.ts'
@@ -59,6 +61,11 @@ export interface ControlPlaneOptions {
    * machine controller alone). Ignored when `machines.components` is given.
    */
   podSync?: false | PodSyncOptions
+  /**
+   * Node and pod usage sampling for metrics.k8s.io (`kubectl top`) on every connected node. False:
+   * none, and the group is not served. Ignored when `machines.components` is given.
+   */
+  metrics?: false | Partial<MetricsTimings>
 }
 
 /** What the dashboard shows to let a machine in: the cluster key's public half and how to install it. */
@@ -113,6 +120,8 @@ export class ControlPlane {
   private key: ClusterKey | null = null
   private pins: PinnedHostKeys | null = null
   private machineController: MachineController | null = null
+  private readonly metricsOptions: ControlPlaneOptions['metrics']
+  private readonly metricsStore = new MetricsStore()
 
   constructor(options: ControlPlaneOptions) {
     this.dataDir = options.dataDir
@@ -122,6 +131,7 @@ export class ControlPlane {
     this.storage = options.storage ?? 'sqlite'
     this.machineOptions = options.machines
     this.podSyncOptions = options.podSync
+    this.metricsOptions = options.metrics
   }
 
   /** Loads (or creates) the cluster's identity, opens the store, starts the API server and its controllers. Idempotent. */
@@ -153,6 +163,9 @@ export class ControlPlane {
     ]
     if (this.machineOptions !== false) {
       const components = this.podSyncOptions === false ? [] : [this.podSync(this.apiServer, this.podSyncOptions)]
+      if (this.metricsOptions !== false) {
+        components.push(metricsComponent({ store: this.metricsStore, log: this.log.child({ component: 'metrics' }), timings: this.metricsOptions }))
+      }
       this.machineController = new MachineController({
         api: this.apiServer,
         log,
@@ -234,6 +247,14 @@ export class ControlPlane {
   /** The machine controller, while started (null when disabled). */
   get machines(): MachineController | null {
     return this.machineController
+  }
+
+  /**
+   * The latest node and pod usage for metrics.k8s.io, while the machine controller runs with
+   * metrics sampling on (undefined otherwise: the REST door then does not serve the group).
+   */
+  get metrics(): MetricsStore | undefined {
+    return this.machineController && this.metricsOptions !== false && !(this.machineOptions && this.machineOptions.components) ? this.metricsStore : undefined
   }
 
   /** The cluster key's public half and the command that installs it on a machine. */

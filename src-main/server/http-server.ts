@@ -131,6 +131,7 @@ export function createHandlers(options: RequestHandlerOptions): ServerHandlers {
     coxswainVersion: controlPlane.version,
     log: log.child({ component: 'rest' }),
     streams,
+    metrics: () => (verbs() ? controlPlane.metrics : undefined),
   })
   const exec = createExecUpgradeHandler({ streams, log: log.child({ component: 'rest' }) })
   const serveStatic = createStaticHandler(options.rendererDir)

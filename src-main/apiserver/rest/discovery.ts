@@ -56,9 +56,9 @@ export function coreVersions(serverAddress: string): APIVersions {
   return { kind: 'APIVersions', versions, serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] }
 }
 
-/** GET /apis. */
-export function groupList(): APIGroupList {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...namedGroups()].map(([group, versions]) => groupEntry(group, versions)) }
+/** GET /apis. `extra`: groups served outside the registry (metrics.k8s.io), listed after it. */
+export function groupList(extra: readonly Omit<APIGroup, 'kind' | 'apiVersion'>[] = []): APIGroupList {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...[...namedGroups()].map(([group, versions]) => groupEntry(group, versions)), ...extra] }
 }
 
 /** GET /apis/{group}; undefined when the group is not served. */
@@ -97,7 +97,7 @@ interface APIResourceDiscovery {
   subresources?: APISubresourceDiscovery[]
 }
 
-interface APIGroupDiscovery {
+export interface APIGroupDiscovery {
   metadata: { name?: string; creationTimestamp: null }
   versions: { version: string; resources: APIResourceDiscovery[]; freshness: 'Current' }[]
 }
@@ -141,11 +141,11 @@ function groupDiscovery(group: string, versions: readonly string[]): APIGroupDis
   }
 }
 
-/** Aggregated discovery for /api (`legacy`: the core group) or /apis (every named group). */
-export function aggregatedDiscovery(scope: 'core' | 'named', version: 'v2' | 'v2beta1'): APIGroupDiscoveryList {
+/** Aggregated discovery for /api (`legacy`: the core group) or /apis (every named group, then `extra`). */
+export function aggregatedDiscovery(scope: 'core' | 'named', version: 'v2' | 'v2beta1', extra: readonly APIGroupDiscovery[] = []): APIGroupDiscoveryList {
   const items =
     scope === 'core'
       ? [groupDiscovery('', coreVersions('').versions)]
-      : [...namedGroups()].map(([group, versions]) => groupDiscovery(group, versions))
+      : [...[...namedGroups()].map(([group, versions]) => groupDiscovery(group, versions)), ...extra]
   return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items }
 }

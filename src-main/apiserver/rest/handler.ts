@@ -24,6 +24,7 @@ import { decodePatchBody, parsePatchType } from '../patch/index.ts'
 import type { ApiServerVerbs, RequestContext, UserInfo, WatchOptions, WriteResult } from '../types.ts'
 import { decodeBody, limitNesting, readBody } from './body.ts'
 import { aggregatedDiscovery, apiGroup, coreVersions, groupList, resourceList } from './discovery.ts'
+import { metricsGroupDiscovery, metricsGroupEntry, parseMetricsPath, serveMetrics, type MetricsProvider } from './metrics.ts'
 import { badRequest, failure, methodNotAllowed, notFoundPath, statusOf } from './errors.ts'
 import { AGGREGATED_DISCOVERY_CONTENT_TYPE, bodyFormat, negotiateDiscovery, negotiateJsonOnly, negotiateRendering, parseAccept, type Rendering } from './negotiate.ts'
 import { serveOpenApiV2, serveOpenApiV3, serveOpenApiV3Index } from './openapi.ts'
@@ -45,6 +46,8 @@ export interface KubernetesHandlerOptions {
   now?: () => number
   /** Container logs and exec; without it (or while it answers undefined) pods/log and pods/exec answer 503. */
   streams?: () => PodStreams | undefined
+  /** Node and pod usage for metrics.k8s.io (`kubectl top`); without it (or while it answers undefined) the group is not served. */
+  metrics?: () => MetricsProvider | undefined
 }
 
 export type KubernetesHandler = (req: IncomingMessage, res: ServerResponse, url: URL, user: UserInfo) => Promise<void>
@@ -65,6 +68,14 @@ export function createKubernetesHandler(options: KubernetesHandlerOptions): Kube
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL, user: UserInfo): Promise<void> {
+    const provider = options.metrics?.()
+    const metricsEndpoint = provider ? parseMetricsPath(url.pathname) : undefined
+    if (provider && metricsEndpoint) {
+      const verbs = options.verbs()
+      if (!verbs) sendStatus(res, failure('ServiceUnavailable', 'the API server is starting; try again shortly'))
+      else await serveMetrics(req, res, url, metricsEndpoint, { verbs, provider, ctx: { user }, now: now() })
+      return
+    }
     const endpoint = parsePath(url.pathname)
     if (endpoint.kind === 'resource' && isPodStream(endpoint)) {
       await servePodStream(req, res, url, user, endpoint)
@@ -100,6 +111,7 @@ export function createKubernetesHandler(options: KubernetesHandlerOptions): Kube
   /** Everything that is not a resource: version, health, discovery, OpenAPI. */
   function serveInfo(req: IncomingMessage, res: ServerResponse, url: URL, endpoint: Exclude<Endpoint, ResourceEndpoint | { kind: 'notFound' }>): void {
     const accept = req.headers.accept
+    const metrics = options.metrics?.() !== undefined
     switch (endpoint.kind) {
       case 'version':
         negotiateJsonOnly(accept)
@@ -113,11 +125,11 @@ export function createKubernetesHandler(options: KubernetesHandlerOptions): Kube
         const rendering = negotiateDiscovery(accept)
         if (rendering === 'legacy') {
           const address = `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 0}`
-          sendBody(res, 200, endpoint.kind === 'coreVersions' ? coreVersions(address) : groupList())
+          sendBody(res, 200, endpoint.kind === 'coreVersions' ? coreVersions(address) : groupList(metrics ? [metricsGroupEntry()] : []))
           return
         }
         const version = rendering === 'aggregated-v2' ? 'v2' : 'v2beta1'
-        const doc = aggregatedDiscovery(endpoint.kind === 'coreVersions' ? 'core' : 'named', version)
+        const doc = aggregatedDiscovery(endpoint.kind === 'coreVersions' ? 'core' : 'named', version, metrics ? [metricsGroupDiscovery()] : [])
         sendBody(res, 200, doc, { mediaType: AGGREGATED_DISCOVERY_CONTENT_TYPE[rendering] })
         return
       }
