@@ -87,7 +87,11 @@ describe('dashboard states', () => {
     await page.screenshot({ path: join(dir, 'unreachable.png'), fullPage: true })
 
     server = await start(port)
-    await retry.click()
+    // The page also retries by itself (backoff, and its Machine/Node watches re-check when they
+    // reconnect), so it may be back before the click lands: Retry is for when it is not yet.
+    await retry.click({ timeout: 2000 }).catch(async (error: unknown) => {
+      if (await retry.isVisible()) throw error
+    })
     await waitForText(page, 'connection-state', 'Connected')
   })
 })
