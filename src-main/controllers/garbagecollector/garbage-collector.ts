@@ -22,6 +22,7 @@ import { ApiError } from '../../apiserver/errors.ts'
 import type { ApiServerVerbs, RequestContext, ResourceRef } from '../../apiserver/types.ts'
 import { log as rootLog, type Logger } from '../../util/log.ts'
 import { ListWatch, type ChangeType } from '../list-watch.ts'
+import { ControllerLoop } from '../controller-loop.ts'
 import { RetryQueue } from '../queue.ts'
 
 export interface GarbageCollectorOptions {
@@ -57,14 +58,15 @@ export class GarbageCollector {
   private readonly nodes = new Map<string, GraphNode>()
   /** owner uid → uids of objects that name it as an owner. */
   private readonly dependents = new Map<string, Set<string>>()
-  private readonly watches: ListWatch[] = []
   private readonly queue: RetryQueue
+  private readonly loop: ControllerLoop
 
   constructor(options: GarbageCollectorOptions) {
     this.api = options.api
     this.log = (options.log ?? rootLog).child({ component: 'garbage-collector' })
     this.resources = (options.resources ?? RESOURCES).filter((r) => r.verbs.includes('list') && r.verbs.includes('watch'))
     this.queue = new RetryQueue({ handle: (key) => this.sync(key), log: this.log, baseDelayMs: options.retryDelayMs })
+    this.loop = new ControllerLoop(this.queue)
   }
 
   /** Lists every resource, then starts collecting. Resolves once collecting has started. */
@@ -80,22 +82,19 @@ export class GarbageCollector {
           change: (change, obj) => this.observe(type, change, obj),
         },
       })
-      this.watches.push(watch)
-      watch.start()
+      this.loop.add(watch)
     }
-    await Promise.all(this.watches.map((w) => w.synced))
-    this.queue.start()
+    await this.loop.start()
     this.log.info('garbage collector started', { objects: this.nodes.size })
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.watches.map((w) => w.stop()))
-    await this.queue.stop()
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   /** No work waiting or in hand (for tests). */
   get idle(): boolean {
-    return this.queue.idle
+    return this.loop.idle
   }
 
   // --- the graph ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import { NAMESPACE_FINALIZER } from '../../apiserver/strategy/index.ts'
 import type { ApiServerVerbs, RequestContext, ResourceRef } from '../../apiserver/types.ts'
 import { log as rootLog, type Logger } from '../../util/log.ts'
 import { ListWatch } from '../list-watch.ts'
+import { ControllerLoop } from '../controller-loop.ts'
 import { RetryQueue } from '../queue.ts'
 
 export interface NamespaceControllerOptions {
@@ -49,6 +50,7 @@ export class NamespaceController {
   private readonly recheckMs: number
   private readonly maxRecheckMs: number
   private readonly queue: RetryQueue
+  private readonly loop: ControllerLoop
   private readonly watch: ListWatch
   /** Consecutive syncs that found content left, per namespace (for the recheck delay). */
   private readonly waits = new Map<string, number>()
@@ -74,21 +76,19 @@ export class NamespaceController {
         },
       },
     })
+    this.loop = new ControllerLoop(this.queue, [this.watch])
   }
 
-  async start(): Promise<void> {
-    this.watch.start()
-    await this.watch.synced
-    this.queue.start()
+  start(): Promise<void> {
+    return this.loop.start()
   }
 
-  async stop(): Promise<void> {
-    await this.watch.stop()
-    await this.queue.stop()
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   get idle(): boolean {
-    return this.queue.idle
+    return this.loop.idle
   }
 
   private observe(ns: KubeObject): void {

@@ -15,6 +15,7 @@ import type { EventRecorder } from '../../apiserver/events.ts'
 import type { ApiServerVerbs, RequestContext, ResourceRef } from '../../apiserver/types.ts'
 import { log as rootLog, type Logger } from '../../util/log.ts'
 import { ListWatch } from '../list-watch.ts'
+import { ControllerLoop } from '../controller-loop.ts'
 import { RetryQueue } from '../queue.ts'
 import { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_MASK_SIZE, nextFreeSubnet } from './cidr-allocator.ts'
 
@@ -49,6 +50,7 @@ export class NodeIpamController {
   private readonly ctx: RequestContext = systemContext('node-ipam-controller')
   private readonly nodes = new Map<string, Node>()
   private readonly queue: RetryQueue
+  private readonly loop: ControllerLoop
   private readonly watch: ListWatch
 
   constructor(options: NodeIpamControllerOptions) {
@@ -82,21 +84,19 @@ export class NodeIpamController {
         },
       },
     })
+    this.loop = new ControllerLoop(this.queue, [this.watch])
   }
 
-  async start(): Promise<void> {
-    this.watch.start()
-    await this.watch.synced
-    this.queue.start()
+  start(): Promise<void> {
+    return this.loop.start()
   }
 
-  async stop(): Promise<void> {
-    await this.watch.stop()
-    await this.queue.stop()
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   get idle(): boolean {
-    return this.queue.idle
+    return this.loop.idle
   }
 
   private observe(obj: KubeObject): void {
