@@ -4,12 +4,20 @@
 
 import { join } from 'node:path'
 
-export const LAB_TAG = 'coxswain-lab'
-export const NETNS_PREFIX = 'cxlab-'
-export const VETH_PREFIX = 'cxl-'
-export const BRIDGE = 'cxlab0'
+/**
+ * Several labs may run side by side on one host (one per checkout working in parallel): LAB_ID
+ * 1–9 shifts every name, address and path below; unset or 0 is the default lab CI uses. `down`
+ * only ever touches its own lab's objects.
+ */
+export const LAB_ID = labIdFromEnv(process.env)
+const suffix = LAB_ID === 0 ? '' : String(LAB_ID)
+
+export const LAB_TAG = `coxswain-lab${suffix}`
+export const NETNS_PREFIX = `cxlab${suffix}-`
+export const VETH_PREFIX = `cxl${suffix}-`
+export const BRIDGE = `cxlab${LAB_ID}`
 /** The "home LAN": a /24 used only by the lab, with no route anywhere else. */
-export const LAN_PREFIX = '192.168.213'
+export const LAN_PREFIX = `192.168.${213 + LAB_ID}`
 export const LAN_PREFIX_LENGTH = 24
 export const BRIDGE_ADDRESS = `${LAN_PREFIX}.1`
 export const TEST_IMAGE = 'coxswain-test/busybox:latest'
@@ -34,7 +42,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, projectRoo
   return {
     nodeCount,
     nodeCountChosen: env.LAB_NODES !== undefined,
-    stateDir: env.LAB_STATE_DIR ?? '/var/lib/coxswain-lab',
+    stateDir: env.LAB_STATE_DIR ?? `/var/lib/${LAB_TAG}`,
     labDir: join(projectRoot, '.lab'),
   }
 }
@@ -73,3 +81,10 @@ export function planNodes(settings: LabSettings): NodePlan[] {
 
 export const clientKeyPath = (settings: LabSettings): string => join(settings.stateDir, 'keys', 'client_ed25519')
 export const initScriptPath = (settings: LabSettings): string => join(settings.stateDir, 'node-init.sh')
+
+export function labIdFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.LAB_ID ?? '0'
+  const id = Number(raw)
+  if (!/^[0-9]$/.test(raw) || !Number.isInteger(id)) throw new Error(`LAB_ID must be a digit from 0 to 9, got "${raw}"`)
+  return id
+}

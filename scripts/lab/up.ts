@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { LabFile } from './lab-file.ts'
 import { nodeCgroup } from './cgroups.ts'
 import {
-  BRIDGE, BRIDGE_ADDRESS, LAN_PREFIX_LENGTH, TEST_IMAGE, clientKeyPath, initScriptPath, planNodes,
+  BRIDGE, LAB_TAG, BRIDGE_ADDRESS, LAN_PREFIX_LENGTH, TEST_IMAGE, clientKeyPath, initScriptPath, planNodes,
   planNode, type LabSettings, type NodePlan,
 } from './config.ts'
 import { labDown } from './down.ts'
@@ -57,7 +57,7 @@ export async function nodeProblem(plan: NodePlan): Promise<string | undefined> {
   if (findInitPid(plan.name) === undefined) return `${plan.name} is powered off`
   if (nodeCgroup(plan.name).frozen()) return `${plan.name} is frozen`
   const { stdout } = await run(['nsenter', `--net=/run/netns/${plan.netns}`, 'iptables', '-w', '-S'], { allowFailure: true })
-  if (stdout.includes('coxswain-lab-partition')) return `${plan.name} is partitioned`
+  if (stdout.includes(`${LAB_TAG}-partition`)) return `${plan.name} is partitioned`
   const { stdout: link } = await run(['ip', '-j', 'link', 'show', plan.veth], { allowFailure: true })
   if (!link.includes('LOWER_UP')) return `${plan.name}'s link is down`
   if (!(await sshAnswers(plan.address, 22))) return `sshd on ${plan.name} does not answer`
