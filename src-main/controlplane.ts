@@ -13,6 +13,7 @@ import type { ApiServerVerbs } from './apiserver/types.ts'
 import { GarbageCollector } from './controllers/garbagecollector/garbage-collector.ts'
 import { NamespaceController } from './controllers/namespace/namespace-controller.ts'
 import { NodeIpamController } from './controllers/nodeipam/nodeipam-controller.ts'
+import { ControllerManager } from './controllers/manager.ts'
 import { EventRecorder } from './apiserver/events.ts'
 import { systemContext } from './apiserver/api-server.ts'
 import { podSyncComponent } from './nodeagent/podsync/component.ts'
@@ -160,6 +161,7 @@ export class ControlPlane {
       new GarbageCollector({ api: this.apiServer, log }),
       new NamespaceController({ api: this.apiServer, log, now: this.now }),
       new NodeIpamController({ api: this.apiServer, log }),
+      new ControllerManager({ api: this.apiServer, log, now: this.now }),
     ]
     if (this.machineOptions !== false) {
       const components = this.podSyncOptions === false ? [] : [this.podSync(this.apiServer, this.podSyncOptions)]
