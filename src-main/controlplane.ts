@@ -19,6 +19,9 @@ import { systemContext } from './apiserver/api-server.ts'
 import { podSyncComponent } from './nodeagent/podsync/component.ts'
 import { metricsComponent, type MetricsTimings } from './nodeagent/metrics/sampler.ts'
 import { MetricsStore } from './nodeagent/metrics/store.ts'
+import { ClusterNetworkView } from './network/cluster-view.ts'
+import { networkComponent, type NetworkComponentOptions } from './network/component.ts'
+import { DEFAULT_CLUSTER_CIDR } from './controllers/nodeipam/cidr-allocator.ts'
 import type { PodSyncOptions } from './nodeagent/podsync/pod-sync.ts'
 import type { NodeRuntimeResolver } from './nodeagent/streams/types.ts'
 import { versionInfo } from './apiserver/rest/version.ts'
@@ -67,6 +70,11 @@ export interface ControlPlaneOptions {
    * none, and the group is not served. Ignored when `machines.components` is given.
    */
   metrics?: false | Partial<MetricsTimings>
+  /**
+   * Pod routes and service rules on every connected node (src-main/network). False: none. Ignored
+   * when `machines.components` is given.
+   */
+  network?: false | Pick<NetworkComponentOptions, 'timings' | 'onApplied'>
 }
 
 /** What the dashboard shows to let a machine in: the cluster key's public half and how to install it. */
@@ -123,6 +131,8 @@ export class ControlPlane {
   private machineController: MachineController | null = null
   private readonly metricsOptions: ControlPlaneOptions['metrics']
   private readonly metricsStore = new MetricsStore()
+  private readonly networkOptions: ControlPlaneOptions['network']
+  private networkView: ClusterNetworkView | null = null
 
   constructor(options: ControlPlaneOptions) {
     this.dataDir = options.dataDir
@@ -133,6 +143,7 @@ export class ControlPlane {
     this.machineOptions = options.machines
     this.podSyncOptions = options.podSync
     this.metricsOptions = options.metrics
+    this.networkOptions = options.network
   }
 
   /** Loads (or creates) the cluster's identity, opens the store, starts the API server and its controllers. Idempotent. */
@@ -167,6 +178,12 @@ export class ControlPlane {
       const components = this.podSyncOptions === false ? [] : [this.podSync(this.apiServer, this.podSyncOptions)]
       if (this.metricsOptions !== false) {
         components.push(metricsComponent({ store: this.metricsStore, log: this.log.child({ component: 'metrics' }), timings: this.metricsOptions }))
+      }
+      if (this.networkOptions !== false) {
+        const view = new ClusterNetworkView({ api: this.apiServer, log: this.log.child({ component: 'network-view' }) })
+        this.networkView = view
+        this.controllers.push({ start: () => view.start(), stop: () => view.stop() })
+        components.push(networkComponent({ view, clusterCIDR: DEFAULT_CLUSTER_CIDR, log: this.log.child({ component: 'network' }), ...this.networkOptions }))
       }
       this.machineController = new MachineController({
         api: this.apiServer,
@@ -225,6 +242,7 @@ export class ControlPlane {
     for (const controller of this.controllers.splice(0).reverse()) await controller.stop()
     if (this.runtimes === this.machineController) this.runtimes = undefined
     this.machineController = null
+    this.networkView = null
     await this.apiServer?.close()
     this.apiServer = null
     await this.store?.close()

@@ -42,6 +42,9 @@ import { compileSelectors } from './selectors.ts'
 import { strategyFor, type Strategy } from './strategy/index.ts'
 import type { ApiServerVerbs, ApiWatch, ApiWatchEvent, DeleteResult, ListOptions, RequestContext, ResourceRef, UserInfo, WatchOptions, WriteResult } from './types.ts'
 import { WatchStream } from './watch-stream.ts'
+import { invalidStatus, type FieldError } from '../api/validation/errors.ts'
+import type { Service } from '../api/types/core.ts'
+import { allocateService, allocationsOf, DEFAULT_SERVICE_RANGES, type ServiceRanges } from '../network/service-allocation.ts'
 
 export interface ApiServerOptions {
   store: Store
@@ -52,7 +55,14 @@ export interface ApiServerOptions {
   /** The random part of names from generateName. */
   nameSuffix?: () => string
   log?: Logger
+  /** Where Services' cluster IPs and node ports come from. */
+  serviceRanges?: ServiceRanges
 }
+
+/** Fills server-allocated fields of an admitted object (`old`: the stored one on an update). */
+type Allocate = (object: KubeObject, old?: KubeObject) => FieldError[]
+
+const isServices = (t: Target): boolean => t.type.group === '' && t.type.resource === 'services'
 
 /** Namespaces every cluster has, created at start when missing. */
 export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const
@@ -102,6 +112,9 @@ export class ApiServer implements ApiServerVerbs {
   private readonly nameSuffix: () => string
   private readonly log: Logger
   private readonly watches = new Set<WatchStream>()
+  private readonly serviceRanges: ServiceRanges
+  /** Service writes that allocate run one at a time, so two never take the same IP or port. */
+  private serviceWrites: Promise<unknown> = Promise.resolve()
 
   constructor(options: ApiServerOptions) {
     this.store = options.store
@@ -109,6 +122,21 @@ export class ApiServer implements ApiServerVerbs {
     this.uid = options.uid ?? randomUUID
     this.nameSuffix = options.nameSuffix ?? (() => randomSuffix())
     this.log = (options.log ?? rootLog).child({ component: 'apiserver' })
+    this.serviceRanges = options.serviceRanges ?? DEFAULT_SERVICE_RANGES
+  }
+
+  /**
+   * Runs a Service write under the allocation lock with an allocator over what every other
+   * Service holds (read once, inside the lock). Other kinds run as they are.
+   */
+  private async withAllocation<R>(t: Target, run: (allocate?: Allocate) => Promise<R>): Promise<R> {
+    if (!isServices(t)) return run()
+    const next = this.serviceWrites.then(async () => {
+      const all = (await this.store.list(t.storeResource, {})).items.map(external) as Service[]
+      return run((object, old) => allocateService(object as Service, allocationsOf(all, old?.metadata.uid), this.serviceRanges, old as Service | undefined))
+    })
+    this.serviceWrites = next.catch(() => {})
+    return next
   }
 
   /** Creates the default namespaces that are missing. Idempotent. */
@@ -146,7 +174,11 @@ export class ApiServer implements ApiServerVerbs {
     })
   }
 
-  private async createObject(t: Target, obj: KubeObject, ctx: RequestContext): Promise<WriteResult> {
+  private createObject(t: Target, obj: KubeObject, ctx: RequestContext): Promise<WriteResult> {
+    return this.withAllocation(t, (allocate) => this.createAllocated(t, obj, ctx, allocate))
+  }
+
+  private async createAllocated(t: Target, obj: KubeObject, ctx: RequestContext, allocate: Allocate | undefined): Promise<WriteResult> {
     if (obj.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created')
     const strategy = strategyFor(t.type)
     strategy.prepareForCreate(obj)
@@ -159,6 +191,8 @@ export class ApiServer implements ApiServerVerbs {
       if (admitted.status) throw new ApiError(admitted.status)
       const object = admitted.object
       strategy.finishCreate(object)
+      const allocationErrors = allocate?.(object) ?? []
+      if (allocationErrors.length) throw new ApiError(invalidStatus(t.type.group, t.type.kind, object.metadata.name ?? '', allocationErrors))
       if (t.type.namespaced) await this.checkNamespaceOpen(t, object)
       const key = keyOf(t, object.metadata.name)
       try {
@@ -314,7 +348,18 @@ export class ApiServer implements ApiServerVerbs {
    * checked and admitted as `kind` says. An update that takes the last finalizer from an object
    * being deleted removes it, answering with the object as updated.
    */
-  private async writeUpdate(t: Target, ctx: RequestContext, kind: UpdateKind, produce: (current: KubeObject) => KubeObject): Promise<WriteResult> {
+  private writeUpdate(t: Target, ctx: RequestContext, kind: UpdateKind, produce: (current: KubeObject) => KubeObject): Promise<WriteResult> {
+    if (kind !== 'main') return this.writeUpdateAllocated(t, ctx, kind, produce, undefined)
+    return this.withAllocation(t, (allocate) => this.writeUpdateAllocated(t, ctx, kind, produce, allocate))
+  }
+
+  private async writeUpdateAllocated(
+    t: Target,
+    ctx: RequestContext,
+    kind: UpdateKind,
+    produce: (current: KubeObject) => KubeObject,
+    allocate: Allocate | undefined,
+  ): Promise<WriteResult> {
     const key = keyOf(t)
     const strategy = strategyFor(t.type)
     let warnings: string[] = []
@@ -326,6 +371,8 @@ export class ApiServer implements ApiServerVerbs {
       const admitted = this.admitUpdateOf(t, strategy, kind, next, current, ctx)
       warnings = admitted.warnings
       const object = admitted.object
+      const allocationErrors = allocate?.(object, current) ?? []
+      if (allocationErrors.length) throw new ApiError(invalidStatus(t.type.group, t.type.kind, object.metadata.name ?? '', allocationErrors))
       if (kind === 'main' && strategy.bumpsGeneration(object, current)) object.metadata.generation = (current.metadata.generation ?? 0) + 1
       if (deletesOnUpdate(object, current) && !(t.type.kind === 'Namespace' && (object as Namespace).spec?.finalizers?.length)) {
         removed = object

@@ -1,0 +1,161 @@
+// One node's network, kept level-triggered over its SSH connection: routes to the other nodes'
+// pod subnets and the proxy's rules, rendered from the cluster view. Changes are debounced and
+// applied only when they differ from what the node has (the rules' hash rides in the rules, so a
+// restarted control plane finds them and changes nothing). On every (re)connect the node's real
+// state is read again, which also repairs a rebooted node; a periodic re-read catches hand edits.
+
+import type { ExecOptions, ExecResult } from '../nodeagent/ssh/exec.ts'
+import type { Logger } from '../util/log.ts'
+import type { ClusterNetworkView } from './cluster-view.ts'
+import { ensureJumpsScript, jumpsPresent, parseState, readStateScript } from './node-script.ts'
+import { desiredRoutes, parseRoutes, routeCommands, type PodRoute } from './routes.ts'
+import { parseChains, parseRulesHash, renderProxyRules, type ExistingChains } from './service-rules.ts'
+
+export type NodeExec = (argv: readonly string[], options: ExecOptions) => Promise<ExecResult>
+
+export interface NodeNetworkTimings {
+  /** Changes arriving within this window are applied together. */
+  debounceMs: number
+  /** The node's state is read again this often (hand edits, flushes). */
+  recheckMs: number
+  /** Deadline of each command. */
+  callTimeoutMs: number
+  /** First retry after a failure; doubles up to recheckMs. */
+  retryMs: number
+}
+
+export const DEFAULT_NODE_NETWORK_TIMINGS: NodeNetworkTimings = { debounceMs: 20, recheckMs: 30_000, callTimeoutMs: 10_000, retryMs: 500 }
+
+export interface NodeNetworkOptions {
+  nodeName: string
+  clusterCIDR: string
+  view: ClusterNetworkView
+  exec: NodeExec
+  log: Logger
+  timings?: Partial<NodeNetworkTimings>
+  /** Called after each apply that changed something on the node (benchmarks, tests). */
+  onApplied?: (what: { rules: boolean; routes: number }) => void
+}
+
+/** What we believe the node holds; undefined: read it first. */
+interface Known {
+  routes: PodRoute[]
+  hash: string | null
+  chains: ExistingChains
+}
+
+export class NodeNetwork {
+  readonly #o: NodeNetworkOptions
+  readonly #t: NodeNetworkTimings
+  #known: Known | undefined
+  #timer: NodeJS.Timeout | undefined
+  #recheck: NodeJS.Timeout | undefined
+  #running = false
+  #busy: Promise<void> | null = null
+  #again = false
+  #failures = 0
+  #dispose: (() => void) | undefined
+  #privileged: boolean | undefined
+
+  constructor(options: NodeNetworkOptions) {
+    this.#o = options
+    this.#t = { ...DEFAULT_NODE_NETWORK_TIMINGS, ...options.timings }
+  }
+
+  start(): void {
+    if (this.#running) return
+    this.#running = true
+    this.#known = undefined
+    this.#dispose = this.#o.view.onChange(() => this.#schedule(this.#t.debounceMs))
+    void this.#o.view.synced.then(() => this.#schedule(0))
+    this.#recheck = setInterval(() => {
+      this.#known = undefined
+      this.#schedule(0)
+    }, this.#t.recheckMs)
+    this.#recheck.unref()
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false
+    this.#dispose?.()
+    clearTimeout(this.#timer)
+    clearInterval(this.#recheck)
+    await this.#busy
+  }
+
+  #schedule(delayMs: number): void {
+    if (!this.#running || this.#timer) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      void this.#run()
+    }, delayMs)
+  }
+
+  async #run(): Promise<void> {
+    if (this.#busy) {
+      this.#again = true
+      return
+    }
+    this.#busy = this.sync()
+      .then(() => {
+        this.#failures = 0
+      })
+      .catch((err: unknown) => {
+        this.#known = undefined
+        this.#failures++
+        if (this.#running) this.#o.log.warn('network sync failed; retrying', { err, attempt: this.#failures })
+        this.#schedule(Math.min(this.#t.retryMs * 2 ** (this.#failures - 1), this.#t.recheckMs))
+      })
+      .finally(() => {
+        this.#busy = null
+        if (this.#again) {
+          this.#again = false
+          this.#schedule(0)
+        }
+      })
+    await this.#busy
+  }
+
+  async #exec(argv: readonly string[], stdin?: string): Promise<string> {
+    const result = await this.#o.exec(argv, { timeoutMs: this.#t.callTimeoutMs, ...(stdin !== undefined ? { stdin } : {}) })
+    if (result.code !== 0) throw new Error(`${argv.join(' ')} on ${this.#o.nodeName} exited ${result.code}: ${result.stderr.trim().slice(0, 500)}`)
+    return result.stdout
+  }
+
+  /** One pass: read the node when we do not know it, then apply what differs. */
+  async sync(): Promise<void> {
+    if (!this.#running) return
+    if (this.#privileged === undefined) this.#privileged = (await this.#exec(['id', '-u'])).trim() === '0'
+    if (!this.#privileged) {
+      // The node agent reports NetworkUnavailable for this node; its pods still run on the bridge.
+      return
+    }
+    const snapshot = this.#o.view.snapshot()
+    let known = this.#known
+    if (!known) {
+      const state = parseState(await this.#exec(['sh', '-c', readStateScript()]))
+      known = {
+        routes: parseRoutes(state.routes, this.#o.clusterCIDR),
+        hash: jumpsPresent(state.nat, state.filter) ? parseRulesHash(state.nat) : null,
+        chains: { nat: parseChains(state.nat).nat, filter: parseChains(state.filter).filter },
+      }
+    }
+    const wanted = desiredRoutes(this.#o.nodeName, snapshot.peers)
+    const commands = routeCommands(wanted, known.routes)
+    for (const argv of commands) await this.#exec(argv)
+    known.routes = wanted
+    const rules = renderProxyRules({ clusterCIDR: this.#o.clusterCIDR, services: snapshot.services }, known.chains)
+    const rulesChanged = rules.hash !== known.hash
+    if (rulesChanged) {
+      await this.#exec(['iptables-restore', '-w', '--noflush'], rules.text)
+      if (known.hash === null) await this.#exec(['sh', '-c', ensureJumpsScript()])
+      known.hash = rules.hash
+      known.chains = { nat: rules.natChains, filter: rules.filterChains }
+    }
+    this.#known = known
+    if (rulesChanged || commands.length) {
+      this.#o.log.info('network applied', { rules: rulesChanged, routes: commands.length, services: snapshot.services.length })
+      this.#o.onApplied?.({ rules: rulesChanged, routes: commands.length })
+    }
+  }
+}

@@ -1,0 +1,53 @@
+// The few shell scripts the network component runs on a node, built from argv lists through the
+// one quoting helper: reading the node's network state in one round trip, and making sure our
+// chains are jumped to from the built-in ones.
+
+import { shellQuote } from '../util/shell.ts'
+import { JUMPS } from './service-rules.ts'
+
+/** Separates the sections of the read script's output. */
+export const SECTION = '--- coxswain ---'
+
+/** Reads routes, then the nat and filter tables, in one exec. */
+export function readStateScript(): string {
+  return [
+    shellQuote(['ip', '-4', '-o', 'route', 'show']),
+    shellQuote(['echo', SECTION]),
+    shellQuote(['iptables-save', '-t', 'nat']),
+    shellQuote(['echo', SECTION]),
+    shellQuote(['iptables-save', '-t', 'filter']),
+  ].join(' && ')
+}
+
+export interface NodeState {
+  routes: string
+  nat: string
+  filter: string
+}
+
+export function parseState(output: string): NodeState {
+  const [routes = '', nat = '', filter = ''] = output.split(`${SECTION}\n`)
+  return { routes, nat, filter }
+}
+
+/**
+ * Forwarding on, then each jump into our chains inserted first unless present (`-C || -I`). Run
+ * after the restore that creates the chains; idempotent.
+ */
+export function ensureJumpsScript(): string {
+  const lines = [shellQuote(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'])]
+  for (const [table = '', chain = '', ...rule] of JUMPS) {
+    const check = shellQuote(['iptables', '-w', '-t', table, '-C', chain, ...rule])
+    const insert = shellQuote(['iptables', '-w', '-t', table, '-I', chain, '1', ...rule])
+    lines.push(`{ ${check} 2>/dev/null || ${insert}; }`)
+  }
+  return lines.join(' && ')
+}
+
+/** Whether every jump is in place, judged from iptables-save output of both tables. */
+export function jumpsPresent(nat: string, filter: string): boolean {
+  return JUMPS.every(([table, chain, , , , , , target]) => {
+    const save = table === 'nat' ? nat : filter
+    return save.split('\n').some((l) => l.startsWith(`-A ${chain} `) && l.endsWith(`-j ${target}`))
+  })
+}

@@ -1,0 +1,222 @@
+// The service proxy's rules, as kube-proxy's iptables mode lays them out, rendered as one
+// `iptables-restore --noflush` input (pure: exact text, tested as such). Coxswain owns every chain
+// named COXSWAIN-* or CXSW-*; declaring a chain in the input flushes it, so a render replaces
+// all of our rules at once and nothing else on the node is touched.
+//
+//   nat PREROUTING/OUTPUT ─▶ COXSWAIN-SERVICES ─ VIP:port ─▶ CXSW-SVC-<h> ─ random ─▶ CXSW-SEP-<h> ─▶ DNAT pod:port
+//                                              └ local address ─▶ COXSWAIN-NODEPORTS ─ port ─▶ CXSW-EXT-<h> (mark) ─▶ CXSW-SVC-<h>
+//   nat POSTROUTING ─▶ COXSWAIN-POSTROUTING: marked ─▶ MASQUERADE; pod → pod ─▶ ACCEPT (no NAT across nodes)
+//   filter FORWARD ─▶ COXSWAIN-FORWARD: pod traffic, replies, marked traffic ─▶ ACCEPT (the FORWARD policy may be DROP)
+//   filter INPUT/OUTPUT/FORWARD ─▶ COXSWAIN-REJECT: a port with no ready endpoint ─▶ REJECT (refuse, never hang)
+
+import { createHash } from 'node:crypto'
+
+export const SERVICES_CHAIN = 'COXSWAIN-SERVICES'
+export const NODEPORTS_CHAIN = 'COXSWAIN-NODEPORTS'
+export const POSTROUTING_CHAIN = 'COXSWAIN-POSTROUTING'
+export const MARK_MASQ_CHAIN = 'COXSWAIN-MARK-MASQ'
+export const FORWARD_CHAIN = 'COXSWAIN-FORWARD'
+export const REJECT_CHAIN = 'COXSWAIN-REJECT'
+/** Prefix of the per-service and per-endpoint chains (short: chain names end at 28 characters). */
+export const DYNAMIC_CHAIN_PREFIX = 'CXSW-'
+/** The bit that says "masquerade this on the way out", kube-proxy's 0x4000. */
+export const MASQ_MARK = '0x4000/0x4000'
+/** The comment that carries the hash of what was rendered: equal hash, nothing to apply. */
+export const RULES_HASH_COMMENT = 'coxswain-rules'
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP'
+
+export interface ProxyEndpoint {
+  ip: string
+  port: number
+}
+
+/** One port of one Service, with where its traffic goes. */
+export interface ServicePortRule {
+  namespace: string
+  name: string
+  /** The Service port's name ('' when unnamed). */
+  portName: string
+  protocol: Protocol
+  clusterIP: string
+  port: number
+  nodePort?: number
+  /** sessionAffinity ClientIP: seconds an address sticks to its endpoint. */
+  affinitySeconds?: number
+  /** Ready endpoints; empty: the port rejects. */
+  endpoints: ProxyEndpoint[]
+}
+
+export interface ProxyRulesInput {
+  clusterCIDR: string
+  services: readonly ServicePortRule[]
+}
+
+/** Chain tables of what is on the node now (from iptables-save), so stale chains are removed. */
+export interface ExistingChains {
+  nat: readonly string[]
+  filter: readonly string[]
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').replace(/[-_]/g, 'x').slice(0, 16).toUpperCase()
+}
+
+const servicePortName = (s: ServicePortRule): string => `${s.namespace}/${s.name}${s.portName ? `:${s.portName}` : ''}`
+const proto = (p: Protocol): string => p.toLowerCase()
+
+export const serviceChain = (s: ServicePortRule): string => `${DYNAMIC_CHAIN_PREFIX}SVC-${shortHash(`${servicePortName(s)}/${s.protocol}`)}`
+export const externalChain = (s: ServicePortRule): string => `${DYNAMIC_CHAIN_PREFIX}EXT-${shortHash(`${servicePortName(s)}/${s.protocol}`)}`
+export const endpointChain = (s: ServicePortRule, e: ProxyEndpoint): string =>
+  `${DYNAMIC_CHAIN_PREFIX}SEP-${shortHash(`${servicePortName(s)}/${s.protocol}/${e.ip}:${e.port}`)}`
+
+/** A rule's comment argument, quoted the way iptables-save prints it. */
+const comment = (text: string): string => `-m comment --comment "${text.replace(/["\\]/g, '')}"`
+
+/** Probability with 10 decimals, as kube-proxy writes it: endpoint i of n takes 1/(n-i) of what is left. */
+function probability(remaining: number): string {
+  return (1 / remaining).toFixed(10)
+}
+
+/** Services in a stable order, so equal inputs give equal text. */
+function sorted(services: readonly ServicePortRule[]): ServicePortRule[] {
+  const key = (s: ServicePortRule): string => `${servicePortName(s)}/${s.protocol}`
+  return [...services].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+}
+
+export interface RenderedRules {
+  /** The iptables-restore input (both tables). */
+  text: string
+  /** Hash of what the rules say (without the hash line itself). */
+  hash: string
+  natChains: string[]
+  filterChains: string[]
+}
+
+/**
+ * The node's complete rule set. `existing` names chains present on the node; ours among them that
+ * the new set does not declare are flushed and deleted in the same restore.
+ */
+export function renderProxyRules(input: ProxyRulesInput, existing: ExistingChains = { nat: [], filter: [] }): RenderedRules {
+  const cidr = input.clusterCIDR
+  const services = sorted(input.services)
+  const natChains = [SERVICES_CHAIN, NODEPORTS_CHAIN, POSTROUTING_CHAIN, MARK_MASQ_CHAIN]
+  const filterChains = [FORWARD_CHAIN, REJECT_CHAIN]
+  const nat: string[] = []
+  const filter: string[] = []
+
+  nat.push(`-A ${MARK_MASQ_CHAIN} -j MARK --or-mark ${MASQ_MARK.split('/')[0]}`)
+  nat.push(`-A ${POSTROUTING_CHAIN} -m mark --mark ${MASQ_MARK} ${comment('service traffic that needs SNAT')} -j MASQUERADE`)
+  nat.push(`-A ${POSTROUTING_CHAIN} -s ${cidr} -d ${cidr} ${comment('pod to pod: no NAT across nodes')} -j ACCEPT`)
+
+  filter.push(`-A ${FORWARD_CHAIN} -s ${cidr} ${comment('from pods')} -j ACCEPT`)
+  filter.push(`-A ${FORWARD_CHAIN} -d ${cidr} ${comment('to pods')} -j ACCEPT`)
+  filter.push(`-A ${FORWARD_CHAIN} -m mark --mark ${MASQ_MARK} ${comment('service traffic')} -j ACCEPT`)
+  filter.push(`-A ${FORWARD_CHAIN} -m conntrack --ctstate RELATED,ESTABLISHED ${comment('replies')} -j ACCEPT`)
+
+  const nodePortJumps: string[] = []
+  for (const s of services) {
+    const name = servicePortName(s)
+    const match = `-p ${proto(s.protocol)} -m ${proto(s.protocol)}`
+    if (s.endpoints.length === 0) {
+      filter.push(`-A ${REJECT_CHAIN} -d ${s.clusterIP}/32 ${match} --dport ${s.port} ${comment(`${name} has no endpoints`)} -j REJECT --reject-with icmp-port-unreachable`)
+      if (s.nodePort) {
+        filter.push(
+          `-A ${REJECT_CHAIN} -m addrtype --dst-type LOCAL ${match} --dport ${s.nodePort} ${comment(`${name} has no endpoints`)} -j REJECT --reject-with icmp-port-unreachable`,
+        )
+      }
+      continue
+    }
+    const svc = serviceChain(s)
+    natChains.push(svc)
+    nat.push(`-A ${SERVICES_CHAIN} -d ${s.clusterIP}/32 ${match} --dport ${s.port} ${comment(`${name} cluster IP`)} -j ${svc}`)
+    nat.push(`-A ${svc} ! -s ${cidr} -d ${s.clusterIP}/32 ${match} --dport ${s.port} ${comment(`${name} cluster IP`)} -j ${MARK_MASQ_CHAIN}`)
+    if (s.nodePort) {
+      const ext = externalChain(s)
+      natChains.push(ext)
+      nodePortJumps.push(`-A ${NODEPORTS_CHAIN} ${match} --dport ${s.nodePort} ${comment(name)} -j ${ext}`)
+      nat.push(`-A ${ext} ${comment('masquerade traffic for ' + name + ' external destinations')} -j ${MARK_MASQ_CHAIN}`)
+      nat.push(`-A ${ext} -j ${svc}`)
+    }
+    const endpoints = s.endpoints.map((e) => ({ e, chain: endpointChain(s, e) }))
+    if (s.affinitySeconds) {
+      for (const { e, chain } of endpoints) {
+        nat.push(`-A ${svc} ${comment(`${name} -> ${e.ip}:${e.port}`)} -m recent --name ${chain} --mask 255.255.255.255 --rsource --rcheck --seconds ${s.affinitySeconds} --reap -j ${chain}`)
+      }
+    }
+    endpoints.forEach(({ e, chain }, i) => {
+      const remaining = endpoints.length - i
+      const pick = remaining > 1 ? ` -m statistic --mode random --probability ${probability(remaining)}` : ''
+      nat.push(`-A ${svc} ${comment(`${name} -> ${e.ip}:${e.port}`)}${pick} -j ${chain}`)
+    })
+    for (const { e, chain } of endpoints) {
+      natChains.push(chain)
+      nat.push(`-A ${chain} -s ${e.ip}/32 ${comment(name)} -j ${MARK_MASQ_CHAIN}`)
+      const sticky = s.affinitySeconds ? ` -m recent --name ${chain} --mask 255.255.255.255 --rsource --set` : ''
+      nat.push(`-A ${chain} ${match} ${comment(name)}${sticky} -j DNAT --to-destination ${e.ip}:${e.port}`)
+    }
+  }
+  nat.push(...nodePortJumps)
+  nat.push(`-A ${SERVICES_CHAIN} -m addrtype --dst-type LOCAL ${comment('node ports, last')} -j ${NODEPORTS_CHAIN}`)
+
+  // The hash covers what the rules say, not which stale chains go: equal hash, equal rules.
+  const hash = shortHash([...natChains, ...nat, ...filterChains, ...filter].join('\n'))
+  // It rides on a rule that changes nothing: a RETURN at the end of our NODEPORTS chain.
+  nat.push(`-A ${NODEPORTS_CHAIN} ${comment(`${RULES_HASH_COMMENT} ${hash}`)} -j RETURN`)
+  const text = [
+    '*nat',
+    ...chainDeclarations(natChains, existing.nat),
+    ...nat,
+    ...deletions(natChains, existing.nat),
+    'COMMIT',
+    '*filter',
+    ...chainDeclarations(filterChains, existing.filter),
+    ...filter,
+    ...deletions(filterChains, existing.filter),
+    'COMMIT',
+  ]
+  return { text: text.join('\n') + '\n', hash, natChains, filterChains }
+}
+
+const isOurs = (chain: string): boolean => chain.startsWith('COXSWAIN-') || chain.startsWith(DYNAMIC_CHAIN_PREFIX)
+
+/** Every chain we declare (which flushes it), then ours that exist but are no longer wanted (flushed, deleted below). */
+function chainDeclarations(wanted: readonly string[], existing: readonly string[]): string[] {
+  const stale = existing.filter((c) => isOurs(c) && !wanted.includes(c)).sort()
+  return [...wanted, ...stale].map((c) => `:${c} - [0:0]`)
+}
+
+function deletions(wanted: readonly string[], existing: readonly string[]): string[] {
+  return existing
+    .filter((c) => isOurs(c) && !wanted.includes(c))
+    .sort()
+    .map((c) => `-X ${c}`)
+}
+
+/** The user chains of one table in `iptables-save` output. */
+export function parseChains(save: string): ExistingChains {
+  const out: { nat: string[]; filter: string[] } = { nat: [], filter: [] }
+  let table: 'nat' | 'filter' | null = null
+  for (const line of save.split('\n')) {
+    if (line.startsWith('*')) table = line === '*nat' ? 'nat' : line === '*filter' ? 'filter' : null
+    else if (line.startsWith(':') && table) out[table].push(line.slice(1).split(' ')[0] ?? '')
+  }
+  return out
+}
+
+/** The hash our last render left on the node, from `iptables-save -t nat` output; null when none. */
+export function parseRulesHash(save: string): string | null {
+  const m = new RegExp(`${RULES_HASH_COMMENT} ([A-Z0-9x]{16})`).exec(save)
+  return m ? (m[1] ?? null) : null
+}
+
+/** The jumps from the built-in chains into ours, each `[table, chain, rule...]`, inserted first. */
+export const JUMPS: readonly (readonly string[])[] = [
+  ['nat', 'PREROUTING', '-m', 'comment', '--comment', 'coxswain service portals', '-j', SERVICES_CHAIN],
+  ['nat', 'OUTPUT', '-m', 'comment', '--comment', 'coxswain service portals', '-j', SERVICES_CHAIN],
+  ['nat', 'POSTROUTING', '-m', 'comment', '--comment', 'coxswain postrouting', '-j', POSTROUTING_CHAIN],
+  ['filter', 'FORWARD', '-m', 'comment', '--comment', 'coxswain pod network', '-j', FORWARD_CHAIN],
+  ['filter', 'FORWARD', '-m', 'comment', '--comment', 'coxswain services without endpoints', '-j', REJECT_CHAIN],
+  ['filter', 'OUTPUT', '-m', 'comment', '--comment', 'coxswain services without endpoints', '-j', REJECT_CHAIN],
+  ['filter', 'INPUT', '-m', 'comment', '--comment', 'coxswain services without endpoints', '-j', REJECT_CHAIN],
+]
