@@ -22,6 +22,7 @@ import { MetricsStore } from './nodeagent/metrics/store.ts'
 import { ClusterNetworkView } from './network/cluster-view.ts'
 import { networkComponent, type NetworkComponentOptions } from './network/component.ts'
 import { DEFAULT_CLUSTER_CIDR } from './controllers/nodeipam/cidr-allocator.ts'
+import { DEFAULT_SERVICE_CIDR } from './network/service-allocation.ts'
 import type { PodSyncOptions } from './nodeagent/podsync/pod-sync.ts'
 import type { NodeRuntimeResolver } from './nodeagent/streams/types.ts'
 import { versionInfo } from './apiserver/rest/version.ts'
@@ -74,7 +75,7 @@ export interface ControlPlaneOptions {
    * Pod routes and service rules on every connected node (src-main/network). False: none. Ignored
    * when `machines.components` is given.
    */
-  network?: false | Pick<NetworkComponentOptions, 'timings' | 'onApplied'>
+  network?: false | Pick<NetworkComponentOptions, 'timings' | 'onSynced'>
 }
 
 /** What the dashboard shows to let a machine in: the cluster key's public half and how to install it. */
@@ -183,7 +184,7 @@ export class ControlPlane {
         const view = new ClusterNetworkView({ api: this.apiServer, log: this.log.child({ component: 'network-view' }) })
         this.networkView = view
         this.controllers.push({ start: () => view.start(), stop: () => view.stop() })
-        components.push(networkComponent({ view, clusterCIDR: DEFAULT_CLUSTER_CIDR, log: this.log.child({ component: 'network' }), ...this.networkOptions }))
+        components.push(networkComponent({ view, clusterCIDR: DEFAULT_CLUSTER_CIDR, serviceCIDR: DEFAULT_SERVICE_CIDR, log: this.log.child({ component: 'network' }), ...this.networkOptions }))
       }
       this.machineController = new MachineController({
         api: this.apiServer,

@@ -4,14 +4,16 @@
 import type { NodeComponentFactory } from '../nodeagent/machines/machine-worker.ts'
 import type { Logger } from '../util/log.ts'
 import type { ClusterNetworkView } from './cluster-view.ts'
-import { NodeNetwork, type NodeNetworkOptions } from './node-network.ts'
+import { NodeNetwork, type NodeNetworkOptions, type SyncOutcome } from './node-network.ts'
 
 export interface NetworkComponentOptions {
   view: ClusterNetworkView
   clusterCIDR: string
+  serviceCIDR: string
   log: Logger
   timings?: NodeNetworkOptions['timings']
-  onApplied?: (node: string, what: { rules: boolean; routes: number }) => void
+  /** After every pass on every node, with what it changed. */
+  onSynced?: (node: string, changed: SyncOutcome) => void
 }
 
 export function networkComponent(deps: NetworkComponentOptions): NodeComponentFactory {
@@ -23,11 +25,12 @@ export function networkComponent(deps: NetworkComponentOptions): NodeComponentFa
         current = new NodeNetwork({
           nodeName: session.nodeName,
           clusterCIDR: deps.clusterCIDR,
+          serviceCIDR: deps.serviceCIDR,
           view: deps.view,
           exec: (argv, options) => session.host.exec(argv, options),
           log: deps.log.child({ node: session.nodeName }),
           ...(deps.timings ? { timings: deps.timings } : {}),
-          ...(deps.onApplied ? { onApplied: (what) => deps.onApplied?.(session.nodeName, what) } : {}),
+          ...(deps.onSynced ? { onSynced: (changed) => deps.onSynced?.(session.nodeName, changed) } : {}),
         })
         current.start()
       },

@@ -8,7 +8,7 @@ import type { ExecOptions, ExecResult } from '../nodeagent/ssh/exec.ts'
 import type { Logger } from '../util/log.ts'
 import type { ClusterNetworkView } from './cluster-view.ts'
 import { ensureJumpsScript, jumpsPresent, parseState, readStateScript } from './node-script.ts'
-import { desiredRoutes, parseRoutes, routeCommands, type PodRoute } from './routes.ts'
+import { desiredRoutes, parseRoutes, routeCommands, serviceRouteCommand, type PodRoute } from './routes.ts'
 import { parseChains, parseRulesHash, renderProxyRules, type ExistingChains } from './service-rules.ts'
 
 export type NodeExec = (argv: readonly string[], options: ExecOptions) => Promise<ExecResult>
@@ -29,17 +29,27 @@ export const DEFAULT_NODE_NETWORK_TIMINGS: NodeNetworkTimings = { debounceMs: 20
 export interface NodeNetworkOptions {
   nodeName: string
   clusterCIDR: string
+  serviceCIDR: string
   view: ClusterNetworkView
   exec: NodeExec
   log: Logger
   timings?: Partial<NodeNetworkTimings>
-  /** Called after each apply that changed something on the node (benchmarks, tests). */
-  onApplied?: (what: { rules: boolean; routes: number }) => void
+  /** Called after every successful pass with what it changed on the node (benchmarks, tests). */
+  onSynced?: (changed: SyncOutcome) => void
+}
+
+export interface SyncOutcome {
+  /** The proxy rules were replaced. */
+  rules: boolean
+  /** Route commands run. */
+  routes: number
 }
 
 /** What we believe the node holds; undefined: read it first. */
 interface Known {
   routes: PodRoute[]
+  /** `ip route` output as read, until the service CIDR's route is settled. */
+  routeTable: string | null
   hash: string | null
   chains: ExistingChains
 }
@@ -136,12 +146,19 @@ export class NodeNetwork {
       const state = parseState(await this.#exec(['sh', '-c', readStateScript()]))
       known = {
         routes: parseRoutes(state.routes, this.#o.clusterCIDR),
+        routeTable: state.routes,
         hash: jumpsPresent(state.nat, state.filter) ? parseRulesHash(state.nat) : null,
         chains: { nat: parseChains(state.nat).nat, filter: parseChains(state.filter).filter },
       }
     }
     const wanted = desiredRoutes(this.#o.nodeName, snapshot.peers)
     const commands = routeCommands(wanted, known.routes)
+    const self = snapshot.peers.find((p) => p.name === this.#o.nodeName)
+    if (known.routeTable !== null && self?.address) {
+      const serviceRoute = serviceRouteCommand(known.routeTable, this.#o.serviceCIDR, self.address)
+      if (serviceRoute) commands.push(serviceRoute)
+      known.routeTable = null
+    }
     for (const argv of commands) await this.#exec(argv)
     known.routes = wanted
     const rules = renderProxyRules({ clusterCIDR: this.#o.clusterCIDR, services: snapshot.services }, known.chains)
@@ -153,9 +170,7 @@ export class NodeNetwork {
       known.chains = { nat: rules.natChains, filter: rules.filterChains }
     }
     this.#known = known
-    if (rulesChanged || commands.length) {
-      this.#o.log.info('network applied', { rules: rulesChanged, routes: commands.length, services: snapshot.services.length })
-      this.#o.onApplied?.({ rules: rulesChanged, routes: commands.length })
-    }
+    if (rulesChanged || commands.length) this.#o.log.info('network applied', { rules: rulesChanged, routes: commands.length, services: snapshot.services.length })
+    this.#o.onSynced?.({ rules: rulesChanged, routes: commands.length })
   }
 }

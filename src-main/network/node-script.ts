@@ -35,19 +35,31 @@ export function parseState(output: string): NodeState {
  * after the restore that creates the chains; idempotent.
  */
 export function ensureJumpsScript(): string {
-  const lines = [shellQuote(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'])]
+  const lines = [
+    shellQuote(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']),
+    // Docker makes DOCKER-USER and jumps to it first from FORWARD; without Docker's rules, we do.
+    `{ ${shellQuote(['iptables', '-w', '-N', 'DOCKER-USER'])} 2>/dev/null || true; }`,
+    `{ ${shellQuote(['iptables', '-w', '-C', 'FORWARD', '-j', 'DOCKER-USER'])} 2>/dev/null || ${shellQuote(['iptables', '-w', '-I', 'FORWARD', '1', '-j', 'DOCKER-USER'])}; }`,
+  ]
   for (const [table = '', chain = '', ...rule] of JUMPS) {
     const check = shellQuote(['iptables', '-w', '-t', table, '-C', chain, ...rule])
+    const remove = shellQuote(['iptables', '-w', '-t', table, '-D', chain, ...rule])
     const insert = shellQuote(['iptables', '-w', '-t', table, '-I', chain, '1', ...rule])
-    lines.push(`{ ${check} 2>/dev/null || ${insert}; }`)
+    // POSTROUTING's jump must come first (before any MASQUERADE Docker inserted): moved to the top.
+    if (chain === 'POSTROUTING') lines.push(`{ while ${remove} 2>/dev/null; do :; done; ${insert}; }`)
+    else lines.push(`{ ${check} 2>/dev/null || ${insert}; }`)
   }
   return lines.join(' && ')
 }
 
-/** Whether every jump is in place, judged from iptables-save output of both tables. */
+/**
+ * Whether every jump is in place, judged from iptables-save output of both tables; the
+ * POSTROUTING one must be the chain's first rule (a MASQUERADE before it would NAT pod traffic).
+ */
 export function jumpsPresent(nat: string, filter: string): boolean {
   return JUMPS.every(([table, chain, , , , , , target]) => {
-    const save = table === 'nat' ? nat : filter
-    return save.split('\n').some((l) => l.startsWith(`-A ${chain} `) && l.endsWith(`-j ${target}`))
+    const rules = (table === 'nat' ? nat : filter).split('\n').filter((l) => l.startsWith(`-A ${chain} `))
+    const ours = (l: string): boolean => l.endsWith(`-j ${target}`)
+    return chain === 'POSTROUTING' ? rules[0] !== undefined && ours(rules[0]) : rules.some(ours)
   })
 }

@@ -59,3 +59,21 @@ export function routeCommands(desired: readonly PodRoute[], current: readonly Po
   }
   return commands
 }
+
+/**
+ * The route that makes service IPs routable on a node with no default route: through the device
+ * that holds the node's own address. A VIP with endpoints is DNATed before routing; one without
+ * must reach the filter table's REJECT (FORWARD, OUTPUT) to be refused rather than dropped.
+ * Null when it is already there, or when no device holds `nodeAddress`.
+ */
+export function serviceRouteCommand(output: string, serviceCIDR: string, nodeAddress: string): string[] | null {
+  let device: string | undefined
+  for (const line of output.split('\n')) {
+    const words = line.trim().split(/\s+/)
+    if (words[0] === serviceCIDR) return null
+    const src = words.indexOf('src')
+    const dev = words.indexOf('dev')
+    if (src >= 0 && dev >= 0 && words[src + 1] === nodeAddress) device ??= words[dev + 1]
+  }
+  return device ? ['ip', 'route', 'replace', serviceCIDR, 'dev', device] : null
+}

@@ -108,6 +108,8 @@ export function renderProxyRules(input: ProxyRulesInput, existing: ExistingChain
   nat.push(`-A ${MARK_MASQ_CHAIN} -j MARK --or-mark ${MASQ_MARK.split('/')[0]}`)
   nat.push(`-A ${POSTROUTING_CHAIN} -m mark --mark ${MASQ_MARK} ${comment('service traffic that needs SNAT')} -j MASQUERADE`)
   nat.push(`-A ${POSTROUTING_CHAIN} -s ${cidr} -d ${cidr} ${comment('pod to pod: no NAT across nodes')} -j ACCEPT`)
+  // The pod bridge is made without Docker's masquerade (whose rule would sit before ours): pods reach beyond the cluster through this one.
+  nat.push(`-A ${POSTROUTING_CHAIN} -s ${cidr} ! -d ${cidr} ${comment('pods to the outside')} -j MASQUERADE`)
 
   filter.push(`-A ${FORWARD_CHAIN} -s ${cidr} ${comment('from pods')} -j ACCEPT`)
   filter.push(`-A ${FORWARD_CHAIN} -d ${cidr} ${comment('to pods')} -j ACCEPT`)
@@ -215,8 +217,9 @@ export const JUMPS: readonly (readonly string[])[] = [
   ['nat', 'PREROUTING', '-m', 'comment', '--comment', 'coxswain service portals', '-j', SERVICES_CHAIN],
   ['nat', 'OUTPUT', '-m', 'comment', '--comment', 'coxswain service portals', '-j', SERVICES_CHAIN],
   ['nat', 'POSTROUTING', '-m', 'comment', '--comment', 'coxswain postrouting', '-j', POSTROUTING_CHAIN],
-  ['filter', 'FORWARD', '-m', 'comment', '--comment', 'coxswain pod network', '-j', FORWARD_CHAIN],
-  ['filter', 'FORWARD', '-m', 'comment', '--comment', 'coxswain services without endpoints', '-j', REJECT_CHAIN],
+  // DOCKER-USER: Docker evaluates it before its own FORWARD rules (which accept all a bridge sends out).
+  ['filter', 'DOCKER-USER', '-m', 'comment', '--comment', 'coxswain pod network', '-j', FORWARD_CHAIN],
+  ['filter', 'DOCKER-USER', '-m', 'comment', '--comment', 'coxswain services without endpoints', '-j', REJECT_CHAIN],
   ['filter', 'OUTPUT', '-m', 'comment', '--comment', 'coxswain services without endpoints', '-j', REJECT_CHAIN],
   ['filter', 'INPUT', '-m', 'comment', '--comment', 'coxswain services without endpoints', '-j', REJECT_CHAIN],
 ]

@@ -515,9 +515,9 @@ describe('volumes and the pod network', () => {
       Driver: 'bridge',
       IPAM: { Driver: 'default', Config: [{ Subnet: '10.244.3.0/24', Gateway: '10.244.3.1' }] },
       Labels: { 'io.coxswain.managed': 'true', 'io.coxswain.network': 'pods' },
-      Options: { 'com.docker.network.bridge.name': 'cxpods0' },
+      Options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false', 'com.docker.network.bridge.name': 'cxpods0' },
     })
-    expect(buildPodNetworkCreate('10.244.3.0/24', { name: 'pods-b' }).Options).toBeUndefined()
+    expect(buildPodNetworkCreate('10.244.3.0/24', { name: 'pods-b' }).Options).toEqual({ 'com.docker.network.bridge.enable_ip_masquerade': 'false' })
     expect(() => buildPodNetworkCreate('10.244.3.0/24', { bridgeName: 'a-very-long-bridge' })).toThrow('longer than 15 characters')
   })
 })

@@ -239,7 +239,9 @@ export interface PodNetworkOptions {
 
 /** The node's pod network: a bridge on the node's pod CIDR whose first address is the gateway. */
 export function buildPodNetworkCreate(podCIDR: string, options: PodNetworkOptions = {}): NetworkCreateOptions {
-  const bridge: Record<string, string> = {}
+  // No Docker masquerade: its rule would NAT pod-to-pod traffic between nodes; the network
+  // component (src-main/network) masquerades only traffic leaving the cluster CIDR.
+  const bridge: Record<string, string> = { 'com.docker.network.bridge.enable_ip_masquerade': 'false' }
   if (options.bridgeName) {
     if (options.bridgeName.length > 15) throw new Error(`bridge name ${options.bridgeName} is longer than 15 characters`)
     bridge['com.docker.network.bridge.name'] = options.bridgeName
@@ -251,7 +253,7 @@ export function buildPodNetworkCreate(podCIDR: string, options: PodNetworkOption
     IPAM: { Driver: 'default', Config: [{ Subnet: podCIDR, Gateway: cidrGateway(podCIDR) }] },
     Labels: { [MANAGED_LABEL]: 'true', [NETWORK_PURPOSE_LABEL]: 'pods' },
   }
-  if (Object.keys(bridge).length) opts.Options = bridge
+  opts.Options = bridge
   return opts
 }
 

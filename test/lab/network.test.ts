@@ -1,0 +1,251 @@
+// Cluster networking against the lab's three real nodes: a control plane joins them through
+// Machines and runs pods pinned to nodes; the pod network carries pod IPs across nodes without
+// NAT, Services reach their ready pods through each node's iptables rules (ClusterIP from a pod,
+// NodePort from this test runner on a node without a backend), a Service without endpoints refuses,
+// and the rules outlive the control plane (a restart changes nothing on the nodes). Waits poll
+// with deadlines; timings are the benchmark's business (bench/proxy.ts).
+
+import { execFile } from 'node:child_process'
+import { request } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readLabFile, type LabFile } from '../../scripts/lab/lab-file.ts'
+import { waitFor as labWaitFor } from '../../scripts/lab/run.ts'
+import type { Endpoints, Node, Service } from '../../src-main/api/types/core.ts'
+import type { Pod } from '../../src-main/api/types/pod.ts'
+import { makePod, makeService } from '../../src-main/api/testing/builders.ts'
+import { systemContext } from '../../src-main/apiserver/api-server.ts'
+import { ApiError } from '../../src-main/apiserver/errors.ts'
+import { RESOURCES, resourceRef } from '../../src-main/apiserver/resources.ts'
+import { ControlPlane } from '../../src-main/controlplane.ts'
+import { applyMachines, labMachines } from '../../src-main/nodeagent/machines/lab-machines.ts'
+import { createLogger } from '../../src-main/util/log.ts'
+
+const run = promisify(execFile)
+const quiet = createLogger({}, () => {}, 'warn')
+const ctx = systemContext('lab-test')
+const NS = 'default'
+/** A CGI that answers with the pod's hostname and the address the request came from. */
+const WHO_SERVER = [
+  'mkdir -p /www/cgi-bin',
+  `printf '#!/bin/sh\\necho "Content-Type: text/plain"\\necho\\necho "$(hostname) $REMOTE_ADDR"\\n' > /www/cgi-bin/who`,
+  'chmod +x /www/cgi-bin/who',
+  'exec httpd -f -p 8080 -h /www',
+].join(' && ')
+
+/** Polls `check` until it holds, failing after `timeoutMs` with `what`. */
+const waitFor = (check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> => labWaitFor(what, check, timeoutMs)
+
+let lab: LabFile
+let dataDir: string
+let cp: ControlPlane
+/** Per node: passes of its network component, and how many of them replaced the rules. */
+const passes = new Map<string, { syncs: number; ruleChanges: number }>()
+
+function startControlPlane(): Promise<void> {
+  cp = new ControlPlane({
+    dataDir,
+    log: quiet,
+    podSync: { infraImage: lab.image, infraCommand: ['sleep', '2147483647'] },
+    metrics: false,
+    network: {
+      onSynced: (node, changed) => {
+        const p = passes.get(node) ?? { syncs: 0, ruleChanges: 0 }
+        passes.set(node, { syncs: p.syncs + 1, ruleChanges: p.ruleChanges + (changed.rules ? 1 : 0) })
+      },
+    },
+  })
+  return cp.start()
+}
+
+const socketOf = (node: string): string => {
+  const n = lab.nodes.find((x) => x.name === node)
+  if (!n) throw new Error(`the lab has no ${node}`)
+  return n.localDockerSocket
+}
+
+/** Runs `script` in pod `pod`'s container on `node` through the node's Docker socket. */
+async function inPod(node: string, pod: string, script: string): Promise<{ ok: boolean; out: string }> {
+  const docker = ['-H', `unix://${socketOf(node)}`]
+  const { stdout: id } = await run('docker', [...docker, 'ps', '-q', '--filter', `label=io.kubernetes.pod.name=${pod}`, '--filter', 'label=io.kubernetes.container.name=main'])
+  const container = id.trim().split('\n')[0]
+  if (!container) throw new Error(`no running container of pod ${pod} on ${node}`)
+  try {
+    const { stdout } = await run('docker', [...docker, 'exec', container, 'sh', '-c', script], { timeout: 10_000 })
+    return { ok: true, out: stdout }
+  } catch (err) {
+    return { ok: false, out: String((err as { stdout?: string }).stdout ?? '') + String((err as Error).message) }
+  }
+}
+
+const wget = (url: string): string => `timeout 3 wget -q -O - ${url}`
+
+async function getPod(name: string): Promise<Pod | undefined> {
+  try {
+    return (await cp.api.get(resourceRef(RESOURCES.pods, NS, name), ctx)) as Pod
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 404) return undefined
+    throw err
+  }
+}
+
+const isReady = (p: Pod | undefined): boolean => p?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
+
+async function runPod(name: string, node: string, labels: Record<string, string>, script: string): Promise<Pod> {
+  const pod = makePod(name, NS)
+    .withLabels(labels)
+    .withContainer({ name: 'main', image: lab.image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script], ports: [{ name: 'http', containerPort: 8080 }] })
+    .withSpec({ nodeName: node, terminationGracePeriodSeconds: 0 })
+    .obj()
+  await cp.api.create(resourceRef(RESOURCES.pods, NS), pod, ctx)
+  let last: Pod | undefined
+  await waitFor(async () => isReady((last = await getPod(name))), 30_000, `pod ${name} Ready on ${node}`)
+  if (!last) throw new Error(`pod ${name} vanished`)
+  return last
+}
+
+async function deletePod(name: string): Promise<void> {
+  await cp.api.delete(resourceRef(RESOURCES.pods, NS, name), { gracePeriodSeconds: 0 }, ctx).catch(() => {})
+}
+
+/** GET http://host:port/path from this process (busybox CGI headers end in bare LF). */
+function httpGet(host: string, port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path, insecureHTTPParser: true, timeout: 3000 }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (body += c))
+      res.on('end', () => resolve(body))
+    })
+    req.on('timeout', () => req.destroy(new Error(`GET ${host}:${port}${path}: no answer in 3 s`)))
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+beforeAll(async () => {
+  lab = readLabFile()
+  dataDir = mkdtempSync(join(tmpdir(), 'coxswain-lab-network-'))
+  await startControlPlane()
+  await applyMachines(cp.api, labMachines(lab), ctx)
+  await waitFor(
+    async () => {
+      const nodes = (await cp.api.list(RESOURCES.nodes, {}, ctx)).items as Node[]
+      return nodes.length === lab.nodes.length && nodes.every((n) => n.spec?.podCIDR && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    },
+    30_000,
+    'every lab node Ready with a pod CIDR',
+  )
+}, 60_000)
+
+afterAll(async () => {
+  if (cp?.running) {
+    for (const p of ['client', 'server', 'web-a', 'web-b']) await deletePod(p)
+    await waitFor(async () => ((await cp.api.list(RESOURCES.pods, {}, ctx)).items.length === 0), 20_000, 'pods gone').catch(() => {})
+    await cp.api.delete(resourceRef(RESOURCES.services, NS, 'web'), {}, ctx).catch(() => {})
+    await cp.stop()
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+}, 60_000)
+
+describe('the pod network', () => {
+  it('carries a pod on node-1 to a pod on node-2 by pod IP, and the server sees the client pod IP', async () => {
+    const [client, server] = await Promise.all([runPod('client', 'node-1', { role: 'client' }, 'exec sleep 3600'), runPod('server', 'node-2', { role: 'server' }, WHO_SERVER)])
+    const clientIP = client.status?.podIP ?? ''
+    const serverIP = server.status?.podIP ?? ''
+    expect(clientIP).not.toBe(serverIP)
+    let answer = ''
+    await waitFor(async () => (answer = (await inPod('node-1', 'client', wget(`http://${serverIP}:8080/cgi-bin/who`))).out).includes(' '), 10_000, 'server answers')
+    // busybox httpd writes the peer as an IPv4-mapped IPv6 address.
+    expect(answer.trim().replace('[::ffff:', '').replace(']', '')).toBe(`server ${clientIP}`)
+  }, 60_000)
+})
+
+describe('Services', () => {
+  let svc: Service
+
+  it('gives a NodePort Service a cluster IP and a node port, and Endpoints of its ready pods', async () => {
+    await Promise.all([runPod('web-a', 'node-2', { app: 'web' }, WHO_SERVER), runPod('web-b', 'node-3', { app: 'web' }, WHO_SERVER)])
+    const created = await cp.api.create(
+      resourceRef(RESOURCES.services, NS),
+      makeService('web').withSpec({ type: 'NodePort' }).withPorts({ name: 'http', port: 80, targetPort: 'http' }).obj(),
+      ctx,
+    )
+    svc = created.object as Service
+    expect(svc.spec?.clusterIP).toMatch(/^10\.(9[6-9]|1[01][0-9])\./)
+    expect(svc.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30000)
+    await waitFor(
+      async () => {
+        const ep = (await cp.api.get(resourceRef(RESOURCES.endpoints, NS, 'web'), ctx).catch(() => undefined)) as Endpoints | undefined
+        return ep?.subsets?.[0]?.addresses?.length === 2 && ep.subsets[0].ports?.[0]?.port === 8080
+      },
+      5000,
+      'Endpoints with both pods on port 8080',
+    )
+  }, 60_000)
+
+  it('balances 40 requests to the cluster IP from a pod on node-1 over both backends', async () => {
+    const url = `http://${svc.spec?.clusterIP}/cgi-bin/who`
+    await waitFor(async () => (await inPod('node-1', 'client', wget(url))).ok, 10_000, 'cluster IP answers')
+    const loop = `for i in $(seq 40); do ${wget(url)} || echo FAILED; done`
+    const { out } = await inPod('node-1', 'client', loop)
+    const lines = out.trim().split('\n')
+    expect(lines).toHaveLength(40)
+    expect(lines.filter((l) => l.includes('FAILED'))).toEqual([])
+    expect(new Set(lines.map((l) => l.split(' ')[0]))).toEqual(new Set(['web-a', 'web-b']))
+  }, 60_000)
+
+  it('answers on the node port of a node without a backend, from the test runner', async () => {
+    const node1 = lab.nodes.find((n) => n.name === 'node-1')?.address ?? ''
+    const port = svc.spec?.ports?.[0]?.nodePort ?? 0
+    const seen = new Set<string>()
+    await waitFor(
+      async () => {
+        const body = await httpGet(node1, port, '/cgi-bin/who').catch(() => '')
+        if (body) seen.add(body.split(' ')[0] ?? '')
+        return seen.size === 2
+      },
+      10_000,
+      'both backends through node-1s node port',
+    )
+    expect(seen).toEqual(new Set(['web-a', 'web-b']))
+  }, 30_000)
+
+  it('refuses when no pod is left, and answers again once one is back', async () => {
+    const url = `http://${svc.spec?.clusterIP}/cgi-bin/who`
+    await Promise.all([deletePod('web-a'), deletePod('web-b')])
+    await waitFor(async () => !(await inPod('node-1', 'client', wget(url))).ok, 10_000, 'cluster IP refuses')
+    const refused = await inPod('node-1', 'client', `${wget(url)}; echo "exit=$?"`)
+    // A REJECT answers at once: wget fails without waiting out its 3 s (timeout's exit 143 would say it hung).
+    expect(refused.out).toMatch(/exit=1\b/)
+    const node1 = lab.nodes.find((n) => n.name === 'node-1')?.address ?? ''
+    await expect(httpGet(node1, svc.spec?.ports?.[0]?.nodePort ?? 0, '/cgi-bin/who')).rejects.toThrow(/ECONNREFUSED/)
+    await runPod('web-a', 'node-2', { app: 'web' }, WHO_SERVER)
+    await waitFor(async () => (await inPod('node-1', 'client', wget(url))).out.startsWith('web-a '), 10_000, 'cluster IP answers again')
+  }, 60_000)
+
+  it('keeps Services working while the control plane is down, and a restart changes no rules', async () => {
+    const url = `http://${svc.spec?.clusterIP}/cgi-bin/who`
+    await cp.stop()
+    const down = await inPod('node-1', 'client', wget(url))
+    expect(down.out.slice(-300)).toMatch(/^web-a /)
+    passes.clear()
+    await startControlPlane()
+    await waitFor(
+      async () => {
+        const ep = (await cp.api.get(resourceRef(RESOURCES.endpoints, NS, 'web'), ctx).catch(() => undefined)) as Endpoints | undefined
+        const nodes = (await cp.api.list(RESOURCES.nodes, {}, ctx)).items as Node[]
+        return ep?.subsets?.[0]?.addresses?.length === 1 && nodes.every((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      },
+      20_000,
+      'nodes Ready and Endpoints again after the restart',
+    )
+    // Every node's state was read and compared with the rules the restarted control plane renders.
+    await waitFor(() => lab.nodes.every((n) => (passes.get(n.name)?.syncs ?? 0) > 0), 10_000, 'a network pass on every node')
+    expect(lab.nodes.map((n) => passes.get(n.name)?.ruleChanges)).toEqual(lab.nodes.map(() => 0))
+    expect((await inPod('node-1', 'client', wget(url))).out.startsWith('web-a ')).toBe(true)
+  }, 60_000)
+})
