@@ -22,7 +22,8 @@ import { MetricsStore } from './nodeagent/metrics/store.ts'
 import { ClusterNetworkView } from './network/cluster-view.ts'
 import { networkComponent, type NetworkComponentOptions } from './network/component.ts'
 import { DEFAULT_CLUSTER_CIDR } from './controllers/nodeipam/cidr-allocator.ts'
-import { DEFAULT_SERVICE_CIDR } from './network/service-allocation.ts'
+import { DEFAULT_CLUSTER_DNS_IP, DEFAULT_SERVICE_CIDR } from './network/service-allocation.ts'
+import { DEFAULT_CLUSTER_DOMAIN } from './network/dns/records.ts'
 import type { PodSyncOptions } from './nodeagent/podsync/pod-sync.ts'
 import type { NodeRuntimeResolver } from './nodeagent/streams/types.ts'
 import { versionInfo } from './apiserver/rest/version.ts'
@@ -75,7 +76,7 @@ export interface ControlPlaneOptions {
    * Pod routes and service rules on every connected node (src-main/network). False: none. Ignored
    * when `machines.components` is given.
    */
-  network?: false | Pick<NetworkComponentOptions, 'timings' | 'onSynced'>
+  network?: false | Pick<NetworkComponentOptions, 'timings' | 'onSynced' | 'dns'>
 }
 
 /** What the dashboard shows to let a machine in: the cluster key's public half and how to install it. */
@@ -176,7 +177,9 @@ export class ControlPlane {
       new ControllerManager({ api: this.apiServer, log, now: this.now }),
     ]
     if (this.machineOptions !== false) {
-      const components = this.podSyncOptions === false ? [] : [this.podSync(this.apiServer, this.podSyncOptions)]
+      // With the network on, pods ask the cluster DNS (its virtual IP is DNATed to each node's own server).
+      const clusterDNS = this.networkOptions !== false && this.networkOptions?.dns !== false ? { clusterDNS: { servers: [DEFAULT_CLUSTER_DNS_IP], domain: DEFAULT_CLUSTER_DOMAIN } } : {}
+      const components = this.podSyncOptions === false ? [] : [this.podSync(this.apiServer, { ...clusterDNS, ...this.podSyncOptions })]
       if (this.metricsOptions !== false) {
         components.push(metricsComponent({ store: this.metricsStore, log: this.log.child({ component: 'metrics' }), timings: this.metricsOptions }))
       }

@@ -11,10 +11,12 @@ import type { Logger } from '../util/log.ts'
 import { peerNodes, servicePortRules } from './proxy-model.ts'
 import type { PeerNode } from './routes.ts'
 import type { ServicePortRule } from './service-rules.ts'
+import { dnsTable, type DnsTable } from './dns/records.ts'
 
 export interface NetworkSnapshot {
   peers: PeerNode[]
   services: ServicePortRule[]
+  dns: DnsTable
 }
 
 export class ClusterNetworkView {
@@ -59,6 +61,7 @@ export class ClusterNetworkView {
     this.#snapshot ??= {
       peers: peerNodes(this.#nodes.list()),
       services: servicePortRules(this.#services.list(), this.#endpoints.list()),
+      dns: dnsTable(this.#services.list(), this.#endpoints.list()),
     }
     return this.#snapshot
   }

@@ -108,7 +108,7 @@ describe('NodeNetwork', () => {
     const again = start(first)
     await eventually(() => again.length === 1, 'pass after restart')
     expect(first.commands).toEqual(['id -u', 'read state'])
-    expect(again).toEqual([{ rules: false, routes: 0 }])
+    expect(again).toEqual([{ rules: false, routes: 0, dns: false }])
   })
 
   it('leaves a node alone when the SSH user is not root', async () => {

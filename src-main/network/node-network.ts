@@ -7,6 +7,8 @@
 import type { ExecOptions, ExecResult } from '../nodeagent/ssh/exec.ts'
 import type { Logger } from '../util/log.ts'
 import type { ClusterNetworkView } from './cluster-view.ts'
+import { cidrGateway } from '../nodeagent/pods/ip-allocator.ts'
+import { writeTableScript } from './dns/runtime.ts'
 import { ensureJumpsScript, jumpsPresent, parseState, readStateScript } from './node-script.ts'
 import { desiredRoutes, parseRoutes, routeCommands, serviceRouteCommand, type PodRoute } from './routes.ts'
 import { parseChains, parseRulesHash, renderProxyRules, type ExistingChains } from './service-rules.ts'
@@ -34,6 +36,8 @@ export interface NodeNetworkOptions {
   exec: NodeExec
   log: Logger
   timings?: Partial<NodeNetworkTimings>
+  /** The cluster DNS on this node: its virtual IP, and how to make sure its server runs. */
+  dns?: { clusterIP: string; port: number; ensure(): Promise<void> }
   /** Called after every successful pass with what it changed on the node (benchmarks, tests). */
   onSynced?: (changed: SyncOutcome) => void
 }
@@ -43,6 +47,8 @@ export interface SyncOutcome {
   rules: boolean
   /** Route commands run. */
   routes: number
+  /** The DNS table was written. */
+  dns: boolean
 }
 
 /** What we believe the node holds; undefined: read it first. */
@@ -52,6 +58,9 @@ interface Known {
   routeTable: string | null
   hash: string | null
   chains: ExistingChains
+  dnsTable: string
+  /** The DNS server was seen running on this connection. */
+  dnsServer: boolean
 }
 
 export class NodeNetwork {
@@ -66,6 +75,7 @@ export class NodeNetwork {
   #failures = 0
   #dispose: (() => void) | undefined
   #privileged: boolean | undefined
+  #dnsStarting: Promise<void> | null = null
 
   constructor(options: NodeNetworkOptions) {
     this.#o = options
@@ -91,6 +101,7 @@ export class NodeNetwork {
     clearTimeout(this.#timer)
     clearInterval(this.#recheck)
     await this.#busy
+    await this.#dnsStarting
   }
 
   #schedule(delayMs: number): void {
@@ -149,6 +160,8 @@ export class NodeNetwork {
         routeTable: state.routes,
         hash: jumpsPresent(state.nat, state.filter) ? parseRulesHash(state.nat) : null,
         chains: { nat: parseChains(state.nat).nat, filter: parseChains(state.filter).filter },
+        dnsTable: state.dnsTable,
+        dnsServer: false,
       }
     }
     const wanted = desiredRoutes(this.#o.nodeName, snapshot.peers)
@@ -161,7 +174,36 @@ export class NodeNetwork {
     }
     for (const argv of commands) await this.#exec(argv)
     known.routes = wanted
-    const rules = renderProxyRules({ clusterCIDR: this.#o.clusterCIDR, services: snapshot.services }, known.chains)
+    const dns = this.#o.dns
+    let dnsWritten = false
+    if (dns) {
+      const table = JSON.stringify(snapshot.dns) + '\n'
+      if (table !== known.dnsTable) {
+        await this.#exec(['sh', '-c', writeTableScript()], table)
+        known.dnsTable = table
+        dnsWritten = true
+      }
+      if (!known.dnsServer && !this.#dnsStarting) {
+        // In the background: the first time, the image is imported into the node (seconds), and
+        // routes and Services must not wait for that.
+        const holder = known
+        this.#dnsStarting = dns
+          .ensure()
+          .then(
+            () => {
+              holder.dnsServer = true
+            },
+            (err: unknown) => this.#o.log.warn('cluster DNS server not running on this node; retrying at the next re-read', { err }),
+          )
+          .finally(() => {
+            this.#dnsStarting = null
+          })
+      }
+    }
+    // The server listens on every address of the node; its answers to a pod leave from the pod
+    // bridge's address, so that is where the DNS IP is sent (else replies would not match the DNAT).
+    const dnsTarget = dns && self?.podCIDR ? { clusterIP: dns.clusterIP, target: `${cidrGateway(self.podCIDR)}:${dns.port}` } : undefined
+    const rules = renderProxyRules({ clusterCIDR: this.#o.clusterCIDR, services: snapshot.services, ...(dnsTarget ? { dns: dnsTarget } : {}) }, known.chains)
     const rulesChanged = rules.hash !== known.hash
     if (rulesChanged) {
       await this.#exec(['iptables-restore', '-w', '--noflush'], rules.text)
@@ -170,7 +212,9 @@ export class NodeNetwork {
       known.chains = { nat: rules.natChains, filter: rules.filterChains }
     }
     this.#known = known
-    if (rulesChanged || commands.length) this.#o.log.info('network applied', { rules: rulesChanged, routes: commands.length, services: snapshot.services.length })
-    this.#o.onSynced?.({ rules: rulesChanged, routes: commands.length })
+    if (rulesChanged || commands.length || dnsWritten) {
+      this.#o.log.info('network applied', { rules: rulesChanged, routes: commands.length, dns: dnsWritten, services: snapshot.services.length })
+    }
+    this.#o.onSynced?.({ rules: rulesChanged, routes: commands.length, dns: dnsWritten })
   }
 }

@@ -3,6 +3,7 @@
 // chains are jumped to from the built-in ones.
 
 import { shellQuote } from '../util/shell.ts'
+import { readTableScript } from './dns/runtime.ts'
 import { JUMPS } from './service-rules.ts'
 
 /** Separates the sections of the read script's output. */
@@ -16,6 +17,8 @@ export function readStateScript(): string {
     shellQuote(['iptables-save', '-t', 'nat']),
     shellQuote(['echo', SECTION]),
     shellQuote(['iptables-save', '-t', 'filter']),
+    shellQuote(['echo', SECTION]),
+    readTableScript(),
   ].join(' && ')
 }
 
@@ -23,11 +26,13 @@ export interface NodeState {
   routes: string
   nat: string
   filter: string
+  /** The cluster DNS table file as it is on the node ('' when absent). */
+  dnsTable: string
 }
 
 export function parseState(output: string): NodeState {
-  const [routes = '', nat = '', filter = ''] = output.split(`${SECTION}\n`)
-  return { routes, nat, filter }
+  const [routes = '', nat = '', filter = '', dnsTable = ''] = output.split(`${SECTION}\n`)
+  return { routes, nat, filter, dnsTable }
 }
 
 /**

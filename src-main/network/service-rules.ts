@@ -50,6 +50,8 @@ export interface ServicePortRule {
 export interface ProxyRulesInput {
   clusterCIDR: string
   services: readonly ServicePortRule[]
+  /** The cluster DNS: its virtual IP's port 53 (UDP and TCP) goes to this node's own DNS server. */
+  dns?: { clusterIP: string; target: string }
 }
 
 /** Chain tables of what is on the node now (from iptables-save), so stale chains are removed. */
@@ -116,6 +118,11 @@ export function renderProxyRules(input: ProxyRulesInput, existing: ExistingChain
   filter.push(`-A ${FORWARD_CHAIN} -m mark --mark ${MASQ_MARK} ${comment('service traffic')} -j ACCEPT`)
   filter.push(`-A ${FORWARD_CHAIN} -m conntrack --ctstate RELATED,ESTABLISHED ${comment('replies')} -j ACCEPT`)
 
+  if (input.dns) {
+    for (const p of ['udp', 'tcp']) {
+      nat.push(`-A ${SERVICES_CHAIN} -d ${input.dns.clusterIP}/32 -p ${p} -m ${p} --dport 53 ${comment('cluster DNS on this node')} -j DNAT --to-destination ${input.dns.target}`)
+    }
+  }
   const nodePortJumps: string[] = []
   for (const s of services) {
     const name = servicePortName(s)

@@ -145,7 +145,7 @@ afterAll(async () => {
   if (cp?.running) {
     for (const p of ['client', 'server', 'web-a', 'web-b']) await deletePod(p)
     await waitFor(async () => ((await cp.api.list(RESOURCES.pods, {}, ctx)).items.length === 0), 20_000, 'pods gone').catch(() => {})
-    await cp.api.delete(resourceRef(RESOURCES.services, NS, 'web'), {}, ctx).catch(() => {})
+    for (const s of ['web', 'web-headless']) await cp.api.delete(resourceRef(RESOURCES.services, NS, s), {}, ctx).catch(() => {})
     await cp.stop()
   }
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
@@ -227,11 +227,30 @@ describe('Services', () => {
     await waitFor(async () => (await inPod('node-1', 'client', wget(url))).out.startsWith('web-a '), 10_000, 'cluster IP answers again')
   }, 60_000)
 
+  it('resolves Service names in pods through libc and nslookup, headless ones to pod IPs', async () => {
+    const ip = svc.spec?.clusterIP ?? ''
+    // The first pass on a node imports the DNS image (or replaces an older server): wait for it.
+    await waitFor(async () => (await inPod('node-1', 'client', 'nslookup web.default')).out.includes(`Address: ${ip}`), 20_000, 'the cluster DNS answering on node-1')
+    for (const name of ['web', 'web.default', 'web.default.svc', 'web.default.svc.cluster.local']) {
+      const looked = await inPod('node-1', 'client', `nslookup ${name}`)
+      expect(looked.out, name).toContain(`Address: ${ip}`)
+      expect((await inPod('node-1', 'client', wget(`http://${name}/cgi-bin/who`))).out, name).toMatch(/^web-a /)
+    }
+    const srv = await inPod('node-1', 'client', 'nslookup -type=SRV _http._tcp.web.default.svc.cluster.local')
+    expect(srv.out).toContain('web.default.svc.cluster.local')
+    expect((await inPod('node-1', 'client', 'nslookup nothere.default.svc.cluster.local')).ok).toBe(false)
+
+    await cp.api.create(resourceRef(RESOURCES.services, NS), makeService('web-headless').withSpec({ clusterIP: 'None', selector: { app: 'web' } }).withPorts({ port: 8080 }).obj(), ctx)
+    const podIP = (await getPod('web-a'))?.status?.podIP ?? ''
+    await waitFor(async () => (await inPod('node-1', 'client', 'nslookup web-headless')).out.includes(`Address: ${podIP}`), 10_000, 'the headless Service resolving to its pod')
+  }, 60_000)
+
   it('keeps Services working while the control plane is down, and a restart changes no rules', async () => {
     const url = `http://${svc.spec?.clusterIP}/cgi-bin/who`
     await cp.stop()
     const down = await inPod('node-1', 'client', wget(url))
     expect(down.out.slice(-300)).toMatch(/^web-a /)
+    expect((await inPod('node-1', 'client', wget('http://web/cgi-bin/who'))).out).toMatch(/^web-a /)
     passes.clear()
     await startControlPlane()
     await waitFor(

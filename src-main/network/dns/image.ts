@@ -1,0 +1,75 @@
+// The cluster DNS image, made from what this machine already has: the Node runtime running the
+// control plane (with the shared libraries it links), and server.ts + wire.ts. There is no registry
+// to pull from; the image is imported into a node's Docker engine over its connection the first
+// time the node needs it (about 130 MB, once per node and version). Linux x86-64/arm64 control
+// planes only: elsewhere a node without the image reports that cluster DNS is unavailable.
+
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { copyFileSync, createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { promisify } from 'node:util'
+import type { Readable } from 'node:stream'
+
+const run = promisify(execFile)
+const SOURCES = ['server.ts', 'wire.ts']
+const here = import.meta.dirname
+
+export const DNS_IMAGE_REPO = 'coxswain/cluster-dns'
+
+/** The image's tag follows its content, so a changed server is a new image. */
+export function dnsImageTag(): string {
+  const hash = createHash('sha256')
+  for (const f of SOURCES) hash.update(readFileSync(join(here, f)))
+  hash.update(process.version)
+  return hash.digest('hex').slice(0, 12)
+}
+
+export const dnsImage = (): string => `${DNS_IMAGE_REPO}:${dnsImageTag()}`
+
+/** The shared objects `ldd` lists for `binary` (absolute paths). */
+export function parseLdd(output: string): string[] {
+  const paths: string[] = []
+  for (const line of output.split('\n')) {
+    const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line)
+    if (m?.[1]) paths.push(m[1])
+  }
+  return [...new Set(paths)]
+}
+
+/** `docker import` changes: how the container starts. */
+export const DNS_IMAGE_CHANGES = ['ENV COXSWAIN_DNS_SERVER=1', 'ENTRYPOINT ["/node", "/app/server.ts"]', 'CMD ["/data/records.json", "10053"]']
+
+let building: Promise<string> | null = null
+
+/** A root file system tarball for the image (built once per process). */
+export function dnsImageTarball(): Promise<string> {
+  building ??= (async () => {
+    if (process.platform !== 'linux') throw new Error(`the cluster DNS image is built from this machine's Node runtime, which needs Linux (this is ${process.platform})`)
+    const root = mkdtempSync(join(tmpdir(), 'coxswain-dns-image-'))
+    const staging = join(root, 'rootfs')
+    mkdirSync(join(staging, 'app'), { recursive: true })
+    mkdirSync(join(staging, 'data'), { recursive: true })
+    mkdirSync(join(staging, 'tmp'), { recursive: true })
+    copyFileSync(process.execPath, join(staging, 'node'))
+    for (const f of SOURCES) copyFileSync(join(here, f), join(staging, 'app', f))
+    const { stdout } = await run('ldd', [process.execPath])
+    for (const lib of parseLdd(stdout)) {
+      mkdirSync(join(staging, dirname(lib)), { recursive: true })
+      copyFileSync(lib, join(staging, lib))
+    }
+    const tarball = join(root, 'rootfs.tar')
+    await run('tar', ['-C', staging, '-cf', tarball, '.'])
+    rmSync(staging, { recursive: true, force: true })
+    return tarball
+  })()
+  building.catch(() => {
+    building = null
+  })
+  return building
+}
+
+export function openTarball(path: string): Readable {
+  return createReadStream(path)
+}

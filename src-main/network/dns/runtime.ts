@@ -1,0 +1,69 @@
+// The cluster DNS on one node: its table on the node's disk (written atomically over SSH) and its
+// container (host network, restart always, so it outlives the control plane and comes back with
+// the node), made from the DNS image, imported first when the node lacks it.
+
+import type Docker from 'dockerode'
+import { shellQuote } from '../../util/shell.ts'
+import { DNS_IMAGE_CHANGES, DNS_IMAGE_REPO, dnsImageTag, dnsImageTarball, openTarball } from './image.ts'
+
+export const DNS_DIR = '/var/lib/coxswain/dns'
+export const DNS_TABLE_FILE = `${DNS_DIR}/records.json`
+export const DNS_CONTAINER = 'coxswain-cluster-dns'
+/** Where the DNS container listens on the node; the cluster DNS IP's port 53 is DNATed here. */
+export const DNS_PORT = 10053
+
+/** Writes the table in place atomically (a rename in the directory the container mounts). */
+export function writeTableScript(): string {
+  const tmp = `${DNS_DIR}/.records.json.tmp`
+  return [shellQuote(['mkdir', '-p', DNS_DIR]), `${shellQuote(['cat'])} > ${shellQuote([tmp])}`, shellQuote(['mv', '-f', tmp, DNS_TABLE_FILE])].join(' && ')
+}
+
+export function readTableScript(): string {
+  return `{ ${shellQuote(['cat', DNS_TABLE_FILE])} 2>/dev/null || true; }`
+}
+
+export function dnsContainerSpec(image: string): Docker.ContainerCreateOptions {
+  return {
+    name: DNS_CONTAINER,
+    Image: image,
+    Cmd: [`/data/records.json`, String(DNS_PORT)],
+    Labels: { 'io.coxswain.managed': 'true', 'io.coxswain.role': 'cluster-dns' },
+    HostConfig: {
+      NetworkMode: 'host',
+      RestartPolicy: { Name: 'always' },
+      Binds: [`${DNS_DIR}:/data:ro`],
+      Memory: 128 * 1024 * 1024,
+    },
+  }
+}
+
+/** Makes sure the node runs the current DNS container; imports the image when missing. */
+export async function ensureDnsContainer(docker: Docker): Promise<void> {
+  const image = `${DNS_IMAGE_REPO}:${dnsImageTag()}`
+  const existing = await docker
+    .getContainer(DNS_CONTAINER)
+    .inspect()
+    .catch(() => null)
+  if (existing && existing.Config.Image === image) {
+    if (!existing.State.Running) await docker.getContainer(DNS_CONTAINER).start()
+    return
+  }
+  const hasImage = await docker
+    .getImage(image)
+    .inspect()
+    .then(() => true)
+    .catch(() => false)
+  if (!hasImage) {
+    const tarball = await dnsImageTarball()
+    const [repo, tag] = image.split(':')
+    const output = (await docker.importImage(openTarball(tarball) as unknown as string, { repo, tag, changes: DNS_IMAGE_CHANGES } as object)) as unknown as NodeJS.ReadableStream
+    await new Promise<void>((resolve, reject) => {
+      output.on('error', reject)
+      output.on('end', () => resolve())
+      output.resume()
+    })
+  }
+  if (existing) await docker.getContainer(DNS_CONTAINER).remove({ force: true })
+  await docker.createContainer(dnsContainerSpec(image))
+  await docker.getContainer(DNS_CONTAINER).start()
+}
