@@ -5,7 +5,8 @@ import type { Node, NodeCondition, Pod, Taint } from '../api/index.ts'
 import { makePod } from '../api/testing/builders.ts'
 import type { ApiServerVerbs, RequestContext } from '../apiserver/types.ts'
 import { RESOURCES, resourceRef } from '../apiserver/resources.ts'
-import { CycleState } from './framework/types.ts'
+import { CycleState, type Plugin } from './framework/types.ts'
+import type { Snapshot } from './framework/snapshot.ts'
 import { podInfo } from './framework/pod-info.ts'
 import { POD_INFO_KEY } from './plugins/node-resources-fit.ts'
 import { NodeInfo } from './framework/node-info.ts'
@@ -106,4 +107,21 @@ export async function createNode(api: ApiServerVerbs, node: Node, ctx: RequestCo
   const created = (await api.create(RESOURCES.nodes, { ...node, status: undefined }, ctx)).object as Node
   const withStatus = { ...created, status: node.status }
   return (await api.update(resourceRef(RESOURCES.nodes, undefined, node.metadata.name, 'status'), withStatus, ctx)).object as Node
+}
+
+/** Runs one plugin's PreFilter then Filter over every node of `snapshot`: node → first reason (null: fits). */
+export function filterEach(plugin: Plugin, pod: Pod, snapshot: Snapshot): Record<string, string | null> {
+  const state = cycleStateFor(pod)
+  const refused = plugin.preFilter?.(state, pod, snapshot)
+  return Object.fromEntries(snapshot.nodes().map((n) => [n.name, refused?.reasons[0] ?? plugin.filter?.(state, pod, n)?.reasons[0] ?? null]))
+}
+
+/** Runs one plugin's PreScore, Score and NormalizeScore over every node of `snapshot`: node → score. */
+export function scoreEach(plugin: Plugin, pod: Pod, snapshot: Snapshot): Record<string, number> {
+  const state = cycleStateFor(pod)
+  const nodes = snapshot.nodes()
+  plugin.preScore?.(state, pod, nodes, snapshot)
+  const scores = nodes.map((n) => ({ name: n.name, score: plugin.score?.(state, pod, n) ?? 0 }))
+  plugin.normalize?.(state, pod, scores)
+  return Object.fromEntries(scores.map((s) => [s.name, s.score]))
 }
