@@ -13,7 +13,7 @@ import type { ApiServerVerbs } from './apiserver/types.ts'
 import { GarbageCollector } from './controllers/garbagecollector/garbage-collector.ts'
 import { NamespaceController } from './controllers/namespace/namespace-controller.ts'
 import { NodeIpamController } from './controllers/nodeipam/nodeipam-controller.ts'
-import { ControllerManager } from './controllers/manager.ts'
+import { ControllerManager, selectControllers } from './controllers/manager.ts'
 import { EventRecorder } from './apiserver/events.ts'
 import { systemContext } from './apiserver/api-server.ts'
 import { podSyncComponent } from './nodeagent/podsync/component.ts'
@@ -77,6 +77,8 @@ export interface ControlPlaneOptions {
    * when `machines.components` is given.
    */
   network?: false | Pick<NetworkComponentOptions, 'timings' | 'onSynced' | 'dns'>
+  /** Which cluster controllers run (`selectControllers` syntax); default all. */
+  controllers?: readonly string[]
 }
 
 /** What the dashboard shows to let a machine in: the cluster key's public half and how to install it. */
@@ -135,6 +137,7 @@ export class ControlPlane {
   private readonly metricsStore = new MetricsStore()
   private readonly networkOptions: ControlPlaneOptions['network']
   private networkView: ClusterNetworkView | null = null
+  private readonly controllerSpec: readonly string[]
 
   constructor(options: ControlPlaneOptions) {
     this.dataDir = options.dataDir
@@ -146,6 +149,9 @@ export class ControlPlane {
     this.podSyncOptions = options.podSync
     this.metricsOptions = options.metrics
     this.networkOptions = options.network
+    this.controllerSpec = options.controllers ?? ['*']
+    // Refuse a bad list before anything starts.
+    selectControllers(this.controllerSpec)
   }
 
   /** Loads (or creates) the cluster's identity, opens the store, starts the API server and its controllers. Idempotent. */
@@ -174,7 +180,7 @@ export class ControlPlane {
       new GarbageCollector({ api: this.apiServer, log }),
       new NamespaceController({ api: this.apiServer, log, now: this.now }),
       new NodeIpamController({ api: this.apiServer, log }),
-      new ControllerManager({ api: this.apiServer, log, now: this.now }),
+      new ControllerManager({ api: this.apiServer, log, now: this.now, controllers: selectControllers(this.controllerSpec) }),
     ]
     if (this.machineOptions !== false) {
       // With the network on, pods ask the cluster DNS (its virtual IP is DNATed to each node's own server).

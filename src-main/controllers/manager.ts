@@ -9,6 +9,7 @@ import type { Logger } from '../util/log.ts'
 import { InformerFactory } from './informer.ts'
 import { systemContext } from '../apiserver/api-server.ts'
 import { endpointsController } from './endpoints/endpoints-controller.ts'
+import { newScheduler } from '../scheduler/scheduler.ts'
 
 export interface ControllerContext {
   api: ApiServerVerbs
@@ -27,7 +28,28 @@ export type ControllerFactory = (context: ControllerContext) => ManagedControlle
 
 /** Every controller the manager runs, by name (the name is its log component and its user). */
 export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
-  'endpoints-controller': endpointsController,
+  endpoints: endpointsController,
+  scheduler: newScheduler,
+}
+
+/**
+ * The controllers a `--controllers` list turns on, as kube-controller-manager reads it: `*` all,
+ * `NAME` on, `-NAME` off (a later entry wins). Unknown names are refused, naming the known ones.
+ */
+export function selectControllers(spec: readonly string[], known: Record<string, ControllerFactory> = CLUSTER_CONTROLLERS): Record<string, ControllerFactory> {
+  const names = Object.keys(known)
+  const on = new Set<string>()
+  for (const entry of spec) {
+    const off = entry.startsWith('-')
+    const name = off ? entry.slice(1) : entry
+    const targets = name === '*' ? names : [name]
+    if (name !== '*' && !names.includes(name)) throw new Error(`--controllers: unknown controller "${name}"; known: ${names.join(', ')}`)
+    for (const t of targets) {
+      if (off) on.delete(t)
+      else on.add(t)
+    }
+  }
+  return Object.fromEntries(names.filter((n) => on.has(n)).map((n) => [n, known[n] as ControllerFactory]))
 }
 
 export interface ControllerManagerOptions {
