@@ -27,7 +27,8 @@ export function dnsContainerSpec(image: string): Docker.ContainerCreateOptions {
     name: DNS_CONTAINER,
     Image: image,
     Cmd: [`/data/records.json`, String(DNS_PORT)],
-    Labels: { 'io.coxswain.managed': 'true', 'io.coxswain.role': 'cluster-dns' },
+    // Not io.coxswain.managed: that label marks pod containers, which pod sync adopts or removes.
+    Labels: { 'io.coxswain.component': 'cluster-dns' },
     HostConfig: {
       NetworkMode: 'host',
       RestartPolicy: { Name: 'always' },

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { dnsImageTag, parseLdd } from './image.ts'
+import { dnsContainerSpec, readTableScript, writeTableScript } from './runtime.ts'
+
+describe('the DNS image', () => {
+  it('takes every shared object ldd names, the loader included', () => {
+    const ldd = [
+      '\tlinux-vdso.so.1 (0x00007ffd5b3f1000)',
+      '\tlibdl.so.2 => /lib/x86_64-linux-gnu/libdl.so.2 (0x00007f2d1c6f1000)',
+      '\tlibstdc++.so.6 => /lib/x86_64-linux-gnu/libstdc++.so.6 (0x00007f2d1c400000)',
+      '\t/lib64/ld-linux-x86-64.so.2 (0x00007f2d1c70a000)',
+    ].join('\n')
+    expect(parseLdd(ldd)).toEqual(['/lib/x86_64-linux-gnu/libdl.so.2', '/lib/x86_64-linux-gnu/libstdc++.so.6', '/lib64/ld-linux-x86-64.so.2'])
+  })
+
+  it('tags the image by its content', () => {
+    expect(dnsImageTag()).toMatch(/^[0-9a-f]{12}$/)
+    expect(dnsImageTag()).toBe(dnsImageTag())
+  })
+})
+
+describe('the DNS server on a node', () => {
+  it('writes the table atomically where the container reads it', () => {
+    expect(writeTableScript()).toBe('mkdir -p /var/lib/coxswain/dns && cat > /var/lib/coxswain/dns/.records.json.tmp && mv -f /var/lib/coxswain/dns/.records.json.tmp /var/lib/coxswain/dns/records.json')
+    expect(readTableScript()).toBe('{ cat /var/lib/coxswain/dns/records.json 2>/dev/null || true; }')
+  })
+
+  it('runs on the host network, restarting always, with the table directory read-only', () => {
+    expect(dnsContainerSpec('coxswain/cluster-dns:abc')).toEqual({
+      name: 'coxswain-cluster-dns',
+      Image: 'coxswain/cluster-dns:abc',
+      Cmd: ['/data/records.json', '10053'],
+      Labels: { 'io.coxswain.component': 'cluster-dns' },
+      HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'always' }, Binds: ['/var/lib/coxswain/dns:/data:ro'], Memory: 134217728 },
+    })
+  })
+})
