@@ -5,7 +5,7 @@ import { RESOURCES, resourceRef } from '../apiserver/resources.ts'
 import { admin, eventually, newTestServer, quietLog, type TestServer } from '../apiserver/testing.ts'
 import type { ExecOptions, ExecResult } from '../nodeagent/ssh/exec.ts'
 import { ClusterNetworkView } from './cluster-view.ts'
-import { NodeNetwork, type SyncOutcome } from './node-network.ts'
+import { NodeNetwork, type NodeNetworkOptions, type SyncOutcome } from './node-network.ts'
 import { SECTION } from './node-script.ts'
 import { JUMPS } from './service-rules.ts'
 
@@ -14,6 +14,7 @@ class FakeNode {
   readonly commands: string[] = []
   readonly restores: string[] = []
   uid = '0'
+  sudo = false
   routes = '192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.11\n'
   nat = '*nat\nCOMMIT\n'
   filter = '*filter\nCOMMIT\n'
@@ -21,7 +22,9 @@ class FakeNode {
   exec = async (argv: readonly string[], options: ExecOptions): Promise<ExecResult> => {
     const line = argv.join(' ')
     this.commands.push(line.startsWith('sh -c ip -4') ? 'read state' : line.startsWith('sh -c sysctl') ? 'ensure jumps' : line)
+    if (argv[0] === 'sudo' && argv[2] !== 'true') return this.exec(argv.slice(2), options).then((r) => (this.commands.splice(-2, 2, `sudo ${this.commands.at(-1) ?? ''}`), r))
     let stdout = ''
+    if (line === 'sudo -n true') return { code: this.sudo ? 0 : 1, signal: null, stdout: '', stderr: this.sudo ? '' : 'sudo: a password is required' }
     if (line === 'id -u') stdout = `${this.uid}\n`
     else if (line.startsWith('sh -c ip -4')) stdout = `${this.routes}${SECTION}\n${this.nat}${SECTION}\n${this.filter}`
     else if (argv[0] === 'iptables-restore') this.restores.push(String(options.stdin))
@@ -60,9 +63,19 @@ async function setup(): Promise<void> {
   await view.start()
 }
 
-function start(node: FakeNode): SyncOutcome[] {
+function start(node: FakeNode, dns?: NodeNetworkOptions['dns']): SyncOutcome[] {
   const outcomes: SyncOutcome[] = []
-  network = new NodeNetwork({ nodeName: 'n1', clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/12', view, exec: node.exec, log: quietLog, timings: { debounceMs: 1 }, onSynced: (o) => outcomes.push(o) })
+  network = new NodeNetwork({
+    nodeName: 'n1',
+    clusterCIDR: '10.244.0.0/16',
+    serviceCIDR: '10.96.0.0/12',
+    view,
+    exec: node.exec,
+    log: quietLog,
+    timings: { debounceMs: 1 },
+    onSynced: (o) => outcomes.push(o),
+    ...(dns ? { dns } : {}),
+  })
   network.start()
   return outcomes
 }
@@ -116,8 +129,40 @@ describe('NodeNetwork', () => {
     const node = new FakeNode()
     node.uid = '1000'
     const outcomes = start(node)
-    await eventually(() => outcomes.length === 0 && node.commands.length === 1, 'privilege checked')
+    await eventually(() => node.commands.length === 2, 'privilege checked')
     await network?.sync()
-    expect(node.commands).toEqual(['id -u'])
+    expect(node.commands).toEqual(['id -u', 'sudo -n true'])
+    expect(outcomes).toEqual([])
+  })
+
+  it('writes the DNS table when it changes, starts the server once, and sends the DNS IP to the pod bridge', async () => {
+    await setup()
+    const node = new FakeNode()
+    let ensured = 0
+    const outcomes = start(node, { clusterIP: '10.96.0.10', port: 10053, ensure: async () => void ensured++ })
+    await eventually(() => outcomes.length === 1 && ensured === 1, 'first pass')
+    expect(node.commands.filter((c) => c.includes('records.json'))).toHaveLength(1)
+    expect(node.restores[0]).toContain('-A COXSWAIN-SERVICES -d 10.96.0.10/32 -p udp -m udp --dport 53 -m comment --comment "cluster DNS on this node" -j DNAT --to-destination 10.244.0.1:10053')
+    await server.api.create(resourceRef(RESOURCES.services, 'default'), makeService('db').withPorts({ port: 5432 }).obj(), admin)
+    await eventually(() => outcomes.some((o) => o.dns && o.rules && outcomes.indexOf(o) > 0), 'the new name written')
+    expect(ensured).toBe(1)
+  })
+
+  it('runs every command through sudo when the SSH user has passwordless sudo', async () => {
+    await setup()
+    const node = new FakeNode()
+    node.uid = '1000'
+    node.sudo = true
+    const outcomes = start(node)
+    await eventually(() => outcomes.length === 1, 'first pass')
+    expect(node.commands).toEqual([
+      'id -u',
+      'sudo -n true',
+      'sudo read state',
+      'sudo ip route replace 10.244.1.0/24 via 192.168.1.12',
+      'sudo ip route replace 10.96.0.0/12 dev eth0',
+      'sudo iptables-restore -w --noflush',
+      'sudo ensure jumps',
+    ])
   })
 })

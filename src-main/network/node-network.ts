@@ -74,7 +74,8 @@ export class NodeNetwork {
   #again = false
   #failures = 0
   #dispose: (() => void) | undefined
-  #privileged: boolean | undefined
+  /** How commands gain root: [] as root, ['sudo', '-n'] with passwordless sudo, null: they cannot. */
+  #elevate: string[] | null | undefined
   #dnsStarting: Promise<void> | null = null
 
   constructor(options: NodeNetworkOptions) {
@@ -138,16 +139,24 @@ export class NodeNetwork {
   }
 
   async #exec(argv: readonly string[], stdin?: string): Promise<string> {
-    const result = await this.#o.exec(argv, { timeoutMs: this.#t.callTimeoutMs, ...(stdin !== undefined ? { stdin } : {}) })
+    const result = await this.#o.exec([...(this.#elevate ?? []), ...argv], { timeoutMs: this.#t.callTimeoutMs, ...(stdin !== undefined ? { stdin } : {}) })
     if (result.code !== 0) throw new Error(`${argv.join(' ')} on ${this.#o.nodeName} exited ${result.code}: ${result.stderr.trim().slice(0, 500)}`)
     return result.stdout
+  }
+
+  async #privilege(): Promise<string[] | null> {
+    const timeoutMs = this.#t.callTimeoutMs
+    const id = await this.#o.exec(['id', '-u'], { timeoutMs })
+    if (id.code === 0 && id.stdout.trim() === '0') return []
+    const sudo = await this.#o.exec(['sudo', '-n', 'true'], { timeoutMs })
+    return sudo.code === 0 ? ['sudo', '-n'] : null
   }
 
   /** One pass: read the node when we do not know it, then apply what differs. */
   async sync(): Promise<void> {
     if (!this.#running) return
-    if (this.#privileged === undefined) this.#privileged = (await this.#exec(['id', '-u'])).trim() === '0'
-    if (!this.#privileged) {
+    if (this.#elevate === undefined) this.#elevate = await this.#privilege()
+    if (this.#elevate === null) {
       // The node agent reports NetworkUnavailable for this node; its pods still run on the bridge.
       return
     }
