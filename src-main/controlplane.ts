@@ -23,7 +23,7 @@ import { ClusterNetworkView } from './network/cluster-view.ts'
 import { networkComponent, type NetworkComponentOptions } from './network/component.ts'
 import { DEFAULT_CLUSTER_CIDR } from './controllers/nodeipam/cidr-allocator.ts'
 import { DEFAULT_CLUSTER_DNS_IP, DEFAULT_SERVICE_CIDR } from './network/service-allocation.ts'
-import { DEFAULT_CLUSTER_DOMAIN } from './network/dns/records.ts'
+import { DEFAULT_CLUSTER_DOMAIN, dnsEntries, type DnsEntry } from './network/dns/records.ts'
 import type { PodSyncOptions } from './nodeagent/podsync/pod-sync.ts'
 import type { NodeRuntimeResolver } from './nodeagent/streams/types.ts'
 import { versionInfo } from './apiserver/rest/version.ts'
@@ -285,6 +285,11 @@ export class ControlPlane {
    */
   get metrics(): MetricsStore | undefined {
     return this.machineController && this.metricsOptions !== false && !(this.machineOptions && this.machineOptions.components) ? this.metricsStore : undefined
+  }
+
+  /** Every name the cluster DNS answers, with its target, as the nodes are told (empty without the network). */
+  dnsEntries(): DnsEntry[] {
+    return this.networkView ? dnsEntries(this.networkView.snapshot().dns) : []
   }
 
   /** The cluster key's public half and the command that installs it on a machine. */

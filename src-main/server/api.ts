@@ -14,6 +14,8 @@ type Route = (cp: ControlPlane) => unknown
 /** Resource -> method -> handler. */
 const routes: Record<string, Record<string, Route>> = {
   info: { GET: (cp) => cp.info() },
+  // Every cluster DNS name with its target (src-main/network/dns), for the dashboard and scripts.
+  dns: { GET: (cp) => ({ items: cp.dnsEntries() }) },
   // The cluster key's public half and its install command, for the dashboard's Add-node view.
   'cluster-key': {
     GET: (cp) => {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { systemContext } from '../apiserver/api-server.ts'
+import { eventually } from '../apiserver/testing.ts'
 import { ControlPlane } from '../controlplane.ts'
 import { createLogger } from '../util/log.ts'
 import { startHttpServer, urlHost, type RunningHttpServer } from './http-server.ts'
@@ -59,6 +61,20 @@ describe('http server', () => {
     const key = cp.clusterPublicKey
     expect(await res.json()).toEqual({ publicKeyLine: key.publicKeyLine, fingerprint: key.fingerprint, installCommand: key.installCommand })
     expect((await fetch(api('cluster-key'))).status).toBe(401)
+  })
+
+  it('lists every cluster DNS name with its target', async () => {
+    await cp.api.create(
+      { group: '', version: 'v1', resource: 'services', namespace: 'default' },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP: '10.96.0.77', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] } },
+      systemContext('test'),
+    )
+    const get = async () => (await (await fetch(api('dns'), { headers: { Authorization: `Bearer ${token}` } })).json()) as { items: unknown[] }
+    await eventually(async () => (await get()).items.length === 2, 'the Service in the DNS list')
+    expect((await get()).items).toEqual([
+      { name: 'web.default.svc.cluster.local', type: 'A', targets: ['10.96.0.77'], namespace: 'default', service: 'web' },
+      { name: '_http._tcp.web.default.svc.cluster.local', type: 'SRV', targets: ['web.default.svc.cluster.local:80'], namespace: 'default', service: 'web' },
+    ])
   })
 
   it('signs a browser in with the login URL: cookie, then redirect to /', async () => {
