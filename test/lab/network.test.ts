@@ -214,6 +214,21 @@ describe('Services', () => {
     expect(seen).toEqual(new Set(['web-a', 'web-b']))
   }, 30_000)
 
+  it('keeps a client on one backend with sessionAffinity ClientIP', async () => {
+    const sticky = (await cp.api.create(
+      resourceRef(RESOURCES.services, NS),
+      makeService('sticky').withSpec({ selector: { app: 'web' }, sessionAffinity: 'ClientIP' }).withPorts({ port: 80, targetPort: 8080 }).obj(),
+      ctx,
+    )).object as Service
+    const url = `http://${sticky.spec?.clusterIP}/cgi-bin/who`
+    await waitFor(async () => (await inPod('node-1', 'client', wget(url))).ok, 10_000, 'the sticky Service answering')
+    const { out } = await inPod('node-1', 'client', `for i in $(seq 20); do ${wget(url)} || echo FAILED; done`)
+    const backends = new Set(out.trim().split('\n').map((l) => l.split(' ')[0]))
+    expect(backends.size).toBe(1)
+    expect([...backends][0]).toMatch(/^web-[ab]$/)
+    await cp.api.delete(resourceRef(RESOURCES.services, NS, 'sticky'), {}, ctx)
+  }, 30_000)
+
   it('refuses when no pod is left, and answers again once one is back', async () => {
     const url = `http://${svc.spec?.clusterIP}/cgi-bin/who`
     await Promise.all([deletePod('web-a'), deletePod('web-b')])
