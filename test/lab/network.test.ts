@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { planNodes, settingsFromEnv } from '../../scripts/lab/config.ts'
+import { injectFault } from '../../scripts/lab/faults.ts'
 import { readLabFile, type LabFile } from '../../scripts/lab/lab-file.ts'
 import { waitFor as labWaitFor } from '../../scripts/lab/run.ts'
 import type { Endpoints, Node, Service } from '../../src-main/api/types/core.ts'
@@ -282,4 +284,25 @@ describe('Services', () => {
     expect(lab.nodes.map((n) => passes.get(n.name)?.ruleChanges)).toEqual(lab.nodes.map(() => 0))
     expect((await inPod('node-1', 'client', wget(url))).out.startsWith('web-a ')).toBe(true)
   }, 60_000)
+
+  it('repairs a rebooted node: routes, rules and DNS come back when it reconnects', async () => {
+    const netns = planNodes(settingsFromEnv()).find((n) => n.name === 'node-2')?.netns
+    if (!netns) throw new Error('no plan for node-2')
+    const inNode2 = (script: string) => run('nsenter', [`--net=/run/netns/${netns}`, 'sh', '-c', script])
+    await injectFault('node-2', 'crash')
+    // What a reboot loses: every route we added and every iptables rule (Docker's own included).
+    await inNode2('ip -4 route show | grep " via " | while read -r r; do ip route del $r; done; ip route del 10.96.0.0/12 2>/dev/null; for t in nat filter; do iptables -t $t -F; iptables -t $t -X; done; true')
+    expect((await inNode2('iptables-save -t nat')).stdout).not.toContain('COXSWAIN')
+    await injectFault('node-2', 'poweron')
+    const webA = (await getPod('web-a'))?.status?.podIP ?? ''
+    await waitFor(async () => (await inPod('node-1', 'client', wget(`http://${webA}:8080/cgi-bin/who`))).out.startsWith('web-a '), 60_000, 'web-a on the rebooted node reachable by pod IP')
+    await waitFor(async () => (await inPod('node-1', 'client', wget('http://web/cgi-bin/who'))).out.startsWith('web-a '), 30_000, 'the Service by name again')
+    const node2 = lab.nodes.find((n) => n.name === 'node-2')?.address ?? ''
+    await waitFor(async () => (await httpGet(node2, svc.spec?.ports?.[0]?.nodePort ?? 0, '/cgi-bin/who').catch(() => '')).startsWith('web-a '), 30_000, 'the node port of the rebooted node')
+    const ip = svc.spec?.clusterIP ?? ''
+    await waitFor(async () => (await inPod('node-2', 'web-a', 'nslookup web')).out.includes(`Address: ${ip}`), 30_000, 'the rebooted node resolving names')
+    const routes = (await inNode2('ip -4 route show')).stdout
+    const peers = ((await cp.api.list(RESOURCES.nodes, {}, ctx)).items as Node[]).filter((n) => n.metadata.name !== 'node-2')
+    for (const peer of peers) expect(routes).toContain(`${peer.spec?.podCIDR} via`)
+  }, 120_000)
 })
