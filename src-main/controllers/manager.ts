@@ -9,6 +9,7 @@ import type { Logger } from '../util/log.ts'
 import { InformerFactory } from './informer.ts'
 import { systemContext } from '../apiserver/api-server.ts'
 import { replicaSetController } from './replicaset/replicaset-controller.ts'
+import { deploymentController } from './deployment/deployment-controller.ts'
 
 export interface ControllerContext {
   api: ApiServerVerbs
@@ -28,6 +29,7 @@ export type ControllerFactory = (context: ControllerContext) => ManagedControlle
 /** Every controller the manager runs, by name (the name is its log component and its user). */
 export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
   'replicaset-controller': replicaSetController,
+  'deployment-controller': deploymentController,
 }
 
 export interface ControllerManagerOptions {

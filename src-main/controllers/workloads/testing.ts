@@ -46,3 +46,24 @@ export async function markReady(api: TestServer['api'], pod: Pod, at: string, re
   }
   await api.update(ref.pods(pod.metadata.namespace, pod.metadata.name, 'status'), fresh, admin)
 }
+
+/**
+ * A stand-in for node agents: every few ms, marks Running and Ready each pod that `ready(pod)`
+ * accepts (default: all), with the test clock's time. Stop it with the returned function.
+ */
+export function autoReady(bed: TestServer, ready: (pod: Pod) => boolean = () => true): () => Promise<void> {
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      for (const pod of (await bed.api.list(ref.pods(), {}, admin)).items as Pod[]) {
+        if (pod.metadata.deletionTimestamp || pod.status?.phase === 'Running' || !ready(pod)) continue
+        await markReady(bed.api, pod, bed.clock.now().toISOString().replace(/\.\d+Z$/, 'Z')).catch(() => undefined)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 3))
+    }
+  })()
+  return async () => {
+    running = false
+    await loop
+  }
+}
