@@ -10,6 +10,7 @@ import { InformerFactory } from './informer.ts'
 import { systemContext } from '../apiserver/api-server.ts'
 import { replicaSetController } from './replicaset/replicaset-controller.ts'
 import { deploymentController } from './deployment/deployment-controller.ts'
+import { daemonSetController } from './daemonset/daemonset-controller.ts'
 
 export interface ControllerContext {
   api: ApiServerVerbs
@@ -30,6 +31,7 @@ export type ControllerFactory = (context: ControllerContext) => ManagedControlle
 export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
   'replicaset-controller': replicaSetController,
   'deployment-controller': deploymentController,
+  'daemonset-controller': daemonSetController,
 }
 
 export interface ControllerManagerOptions {
