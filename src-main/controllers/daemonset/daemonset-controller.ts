@@ -181,9 +181,13 @@ export class DaemonSetController implements ManagedController {
       const oldestFirst = [...active].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))
       remove.push(...oldestFirst.slice(1))
     }
-    // Pods on nodes that are gone, or never bound to one.
-    for (const [node, pods] of byNode) if (!known.has(node)) remove.push(...pods)
-    if (remove.length === 0 && create.length === 0) remove.push(...this.rollingUpdateVictims(ds, nodes, byNode, hash))
+    // Pods never bound to a node (not made by us), and pods of nodes that are gone — those no agent
+    // will ever finish deleting, so they go at once, as Kubernetes' pod GC does (terminating ones too).
+    remove.push(...(byNode.get('') ?? []))
+    const stranded = this.pods
+      .byIndex(NAMESPACE_INDEX, ds.metadata.namespace ?? '')
+      .filter((p) => controllerOf(p)?.uid === ds.metadata.uid && p.spec?.nodeName && !known.has(p.spec.nodeName))
+    if (remove.length === 0 && create.length === 0 && stranded.length === 0) remove.push(...this.rollingUpdateVictims(ds, nodes, byNode, hash))
 
     this.expectations.expectCreations(key, create.length)
     this.expectations.expectDeletions(key, remove.map(objectKey))
@@ -194,6 +198,7 @@ export class DaemonSetController implements ManagedController {
           throw err
         }),
       ),
+      ...stranded.map((pod) => this.deletePod(ds, pod, 0)),
       ...remove.map((pod) =>
         this.deletePod(ds, pod).catch((err: unknown) => {
           this.expectations.deletionObserved(key, objectKey(pod))
@@ -259,9 +264,10 @@ export class DaemonSetController implements ManagedController {
     }
   }
 
-  private async deletePod(ds: DaemonSet, pod: Pod): Promise<void> {
+  private async deletePod(ds: DaemonSet, pod: Pod, gracePeriodSeconds?: number): Promise<void> {
     try {
-      await this.api.delete(resourceRef(RESOURCES.pods, pod.metadata.namespace, pod.metadata.name), { preconditions: { uid: pod.metadata.uid } }, this.ctx)
+      const options = { preconditions: { uid: pod.metadata.uid }, ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) }
+      await this.api.delete(resourceRef(RESOURCES.pods, pod.metadata.namespace, pod.metadata.name), options, this.ctx)
       this.events.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name ?? ''}`)
     } catch (err) {
       if (isApiCode(err, 404)) return
