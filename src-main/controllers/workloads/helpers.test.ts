@@ -42,6 +42,12 @@ describe('template hash', () => {
     expect(computeTemplateHash(template, 1)).not.toBe(computeTemplateHash(template))
   })
 
+  it('reads unset the same however it is written (kubectl sends resources: {} and creationTimestamp: null)', () => {
+    const asKubectlSends = { metadata: { labels: { app: 'web' }, creationTimestamp: null }, spec: { containers: [{ name: 'web', image: 'nginx', resources: {} }], volumes: [] } }
+    expect(equalIgnoringHash(asKubectlSends as never, template)).toBe(true)
+    expect(computeTemplateHash(asKubectlSends as never)).toBe(computeTemplateHash(template))
+  })
+
   it('compares templates ignoring the pod-template-hash label', () => {
     const labelled = { ...template, metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } } }
     expect(equalIgnoringHash(labelled, template)).toBe(true)

@@ -9,14 +9,25 @@ export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash'
 
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
 
-/** JSON with object keys sorted at every level and undefined fields left out. */
+/** Absent, null, and empty objects and lists: all "not set", as Kubernetes' semantic equality sees them. */
+function unset(json: string): boolean {
+  return json === 'null' || json === '{}' || json === '[]'
+}
+
+/**
+ * JSON with object keys sorted at every level and unset fields left out, so two templates that
+ * differ only in how a client wrote "nothing" (`resources: {}`, `creationTimestamp: null`, as Go
+ * clients such as kubectl send) read the same.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+  if (value === null || value === undefined) return 'null'
+  if (typeof value !== 'object') return JSON.stringify(value) ?? 'null'
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [k, canonicalJson(v)] as const)
+    .filter(([, json]) => !unset(json))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  return `{${entries.map(([k, json]) => `${JSON.stringify(k)}:${json}`).join(',')}}`
 }
 
 export function fnv32a(text: string): number {
