@@ -9,6 +9,9 @@ import type { Logger } from '../util/log.ts'
 import { InformerFactory } from './informer.ts'
 import { systemContext } from '../apiserver/api-server.ts'
 import { endpointsController } from './endpoints/endpoints-controller.ts'
+import { replicaSetController } from './replicaset/replicaset-controller.ts'
+import { deploymentController } from './deployment/deployment-controller.ts'
+import { daemonSetController } from './daemonset/daemonset-controller.ts'
 import { newScheduler } from '../scheduler/scheduler.ts'
 
 export interface ControllerContext {
@@ -28,8 +31,11 @@ export type ControllerFactory = (context: ControllerContext) => ManagedControlle
 
 /** Every controller the manager runs, by name (the name is its log component and its user). */
 export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
-  endpoints: endpointsController,
+  'endpoints-controller': endpointsController,
   scheduler: newScheduler,
+  'replicaset-controller': replicaSetController,
+  'deployment-controller': deploymentController,
+  'daemonset-controller': daemonSetController,
 }
 
 /**
