@@ -5,17 +5,13 @@
 // and the rules outlive the control plane (a restart changes nothing on the nodes). Waits poll
 // with deadlines; timings are the benchmark's business (bench/proxy.ts).
 
-import { execFile } from 'node:child_process'
-import { request } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { planNodes, settingsFromEnv } from '../../scripts/lab/config.ts'
 import { injectFault } from '../../scripts/lab/faults.ts'
 import { readLabFile, type LabFile } from '../../scripts/lab/lab-file.ts'
-import { waitFor as labWaitFor } from '../../scripts/lab/run.ts'
 import type { Endpoints, Node, Service } from '../../src-main/api/types/core.ts'
 import type { Pod } from '../../src-main/api/types/pod.ts'
 import { makePod, makeService } from '../../src-main/api/testing/builders.ts'
@@ -25,22 +21,11 @@ import { RESOURCES, resourceRef } from '../../src-main/apiserver/resources.ts'
 import { ControlPlane } from '../../src-main/controlplane.ts'
 import { applyMachines, labMachines } from '../../src-main/nodeagent/machines/lab-machines.ts'
 import { createLogger } from '../../src-main/util/log.ts'
+import { httpGet, inPod as inPodOf, run, waitFor, WHO_SERVER, wget } from '../support/network-lab.ts'
 
-const run = promisify(execFile)
 const quiet = createLogger({}, () => {}, 'warn')
 const ctx = systemContext('lab-test')
 const NS = 'default'
-/** A CGI that answers with the pod's hostname and the address the request came from. */
-const WHO_SERVER = [
-  'mkdir -p /www/cgi-bin',
-  `printf '#!/bin/sh\\necho "Content-Type: text/plain"\\necho\\necho "$(hostname) $REMOTE_ADDR"\\n' > /www/cgi-bin/who`,
-  'chmod +x /www/cgi-bin/who',
-  'exec httpd -f -p 8080 -h /www',
-].join(' && ')
-
-/** Polls `check` until it holds, failing after `timeoutMs` with `what`. */
-const waitFor = (check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> => labWaitFor(what, check, timeoutMs)
-
 let lab: LabFile
 let dataDir: string
 let cp: ControlPlane
@@ -63,27 +48,7 @@ function startControlPlane(): Promise<void> {
   return cp.start()
 }
 
-const socketOf = (node: string): string => {
-  const n = lab.nodes.find((x) => x.name === node)
-  if (!n) throw new Error(`the lab has no ${node}`)
-  return n.localDockerSocket
-}
-
-/** Runs `script` in pod `pod`'s container on `node` through the node's Docker socket. */
-async function inPod(node: string, pod: string, script: string): Promise<{ ok: boolean; out: string }> {
-  const docker = ['-H', `unix://${socketOf(node)}`]
-  const { stdout: id } = await run('docker', [...docker, 'ps', '-q', '--filter', `label=io.kubernetes.pod.name=${pod}`, '--filter', 'label=io.kubernetes.container.name=main'])
-  const container = id.trim().split('\n')[0]
-  if (!container) throw new Error(`no running container of pod ${pod} on ${node}`)
-  try {
-    const { stdout } = await run('docker', [...docker, 'exec', container, 'sh', '-c', script], { timeout: 10_000 })
-    return { ok: true, out: stdout }
-  } catch (err) {
-    return { ok: false, out: String((err as { stdout?: string }).stdout ?? '') + String((err as Error).message) }
-  }
-}
-
-const wget = (url: string): string => `timeout 3 wget -q -O - ${url}`
+const inPod = (node: string, pod: string, script: string) => inPodOf(lab, node, pod, script)
 
 async function getPod(name: string): Promise<Pod | undefined> {
   try {
@@ -111,21 +76,6 @@ async function runPod(name: string, node: string, labels: Record<string, string>
 
 async function deletePod(name: string): Promise<void> {
   await cp.api.delete(resourceRef(RESOURCES.pods, NS, name), { gracePeriodSeconds: 0 }, ctx).catch(() => {})
-}
-
-/** GET http://host:port/path from this process (busybox CGI headers end in bare LF). */
-function httpGet(host: string, port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path, insecureHTTPParser: true, timeout: 3000 }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (body += c))
-      res.on('end', () => resolve(body))
-    })
-    req.on('timeout', () => req.destroy(new Error(`GET ${host}:${port}${path}: no answer in 3 s`)))
-    req.on('error', reject)
-    req.end()
-  })
 }
 
 beforeAll(async () => {
