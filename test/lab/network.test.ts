@@ -166,6 +166,28 @@ describe('Services', () => {
     expect(seen).toEqual(new Set(['web-a', 'web-b']))
   }, 30_000)
 
+  it('resolves Service names in pods through libc and nslookup, headless ones to pod IPs', async () => {
+    const ip = svc.spec?.clusterIP ?? ''
+    // The first pass on a node imports the DNS image (or replaces an older server): wait for it.
+    await waitFor(async () => (await inPod('node-1', 'client', 'nslookup web.default')).out.includes(`Address: ${ip}`), 20_000, 'the cluster DNS answering on node-1')
+    for (const name of ['web', 'web.default', 'web.default.svc', 'web.default.svc.cluster.local']) {
+      const looked = await inPod('node-1', 'client', `nslookup ${name}`)
+      expect(looked.out, name).toContain(`Address: ${ip}`)
+      expect((await inPod('node-1', 'client', wget(`http://${name}/cgi-bin/who`))).out, name).toMatch(/^web-[ab] /)
+    }
+    const byName = await inPod('node-1', 'client', `for i in $(seq 40); do ${wget('http://web/cgi-bin/who')} || echo FAILED; done`)
+    const answers = byName.out.trim().split('\n')
+    expect(answers.filter((l) => l.includes('FAILED'))).toEqual([])
+    expect(new Set(answers.map((l) => l.split(' ')[0]))).toEqual(new Set(['web-a', 'web-b']))
+    const srv = await inPod('node-1', 'client', 'nslookup -type=SRV _http._tcp.web.default.svc.cluster.local')
+    expect(srv.out).toContain('web.default.svc.cluster.local')
+    expect((await inPod('node-1', 'client', 'nslookup nothere.default.svc.cluster.local')).ok).toBe(false)
+
+    await cp.api.create(resourceRef(RESOURCES.services, NS), makeService('web-headless').withSpec({ clusterIP: 'None', selector: { app: 'web' } }).withPorts({ port: 8080 }).obj(), ctx)
+    const podIP = (await getPod('web-a'))?.status?.podIP ?? ''
+    await waitFor(async () => (await inPod('node-1', 'client', 'nslookup web-headless')).out.includes(`Address: ${podIP}`), 10_000, 'the headless Service resolving to its pod')
+  }, 60_000)
+
   it('keeps a client on one backend with sessionAffinity ClientIP', async () => {
     const sticky = (await cp.api.create(
       resourceRef(RESOURCES.services, NS),
@@ -194,26 +216,22 @@ describe('Services', () => {
     await waitFor(async () => (await inPod('node-1', 'client', wget(url))).out.startsWith('web-a '), 10_000, 'cluster IP answers again')
   }, 60_000)
 
-  it('resolves Service names in pods through libc and nslookup, headless ones to pod IPs', async () => {
-    const ip = svc.spec?.clusterIP ?? ''
-    // The first pass on a node imports the DNS image (or replaces an older server): wait for it.
-    await waitFor(async () => (await inPod('node-1', 'client', 'nslookup web.default')).out.includes(`Address: ${ip}`), 20_000, 'the cluster DNS answering on node-1')
-    for (const name of ['web', 'web.default', 'web.default.svc', 'web.default.svc.cluster.local']) {
-      const looked = await inPod('node-1', 'client', `nslookup ${name}`)
-      expect(looked.out, name).toContain(`Address: ${ip}`)
-      expect((await inPod('node-1', 'client', wget(`http://${name}/cgi-bin/who`))).out, name).toMatch(/^web-a /)
-    }
-    const srv = await inPod('node-1', 'client', 'nslookup -type=SRV _http._tcp.web.default.svc.cluster.local')
-    expect(srv.out).toContain('web.default.svc.cluster.local')
-    expect((await inPod('node-1', 'client', 'nslookup nothere.default.svc.cluster.local')).ok).toBe(false)
-
-    await cp.api.create(resourceRef(RESOURCES.services, NS), makeService('web-headless').withSpec({ clusterIP: 'None', selector: { app: 'web' } }).withPorts({ port: 8080 }).obj(), ctx)
-    const podIP = (await getPod('web-a'))?.status?.podIP ?? ''
-    await waitFor(async () => (await inPod('node-1', 'client', 'nslookup web-headless')).out.includes(`Address: ${podIP}`), 10_000, 'the headless Service resolving to its pod')
-  }, 60_000)
-
   it('keeps Services working while the control plane is down, and a restart changes no rules', async () => {
     const url = `http://${svc.spec?.clusterIP}/cgi-bin/who`
+    // Every node has caught up with the last change (web-a back) before the control plane goes.
+    const webA = (await getPod('web-a'))?.status?.podIP ?? ''
+    const plans = planNodes(settingsFromEnv())
+    await waitFor(
+      async () => {
+        for (const plan of plans) {
+          const { stdout } = await run('nsenter', [`--net=/run/netns/${plan.netns}`, 'iptables-save', '-t', 'nat'])
+          if (!stdout.includes(`--to-destination ${webA}:8080`)) return false
+        }
+        return true
+      },
+      10_000,
+      'every node routing the Service to web-a',
+    )
     await cp.stop()
     const down = await inPod('node-1', 'client', wget(url))
     expect(down.out.slice(-300)).toMatch(/^web-a /)
