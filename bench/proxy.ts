@@ -7,7 +7,9 @@
 //       (the kernel carries both; only the first packet of a connection meets the NAT rules);
 //   (2) endpoint change → rules applied on all 3 nodes: a pod's label toggles its membership of a
 //       second Service, 10 times; timed from the label write and from the Endpoints write (seen on
-//       a watch) to the last node's network component reporting its iptables-restore done.
+//       a watch) to the last node's network component reporting its iptables-restore done;
+//   (3) a new Service's name: from its create to the DNS table written on all 3 nodes, and to a pod
+//       on node-1 resolving it (an nslookup loop inside the pod, started before the create), 5 times.
 //
 // The control plane runs in this process (temporary data dir) and joins the lab's nodes through
 // Machines, exactly as `serve --lab` does. About a minute.
@@ -26,6 +28,7 @@ import { makePod, makeService } from '../src-main/api/testing/builders.ts'
 import { systemContext } from '../src-main/apiserver/api-server.ts'
 import { RESOURCES, resourceRef } from '../src-main/apiserver/resources.ts'
 import { ControlPlane } from '../src-main/controlplane.ts'
+import { labNetworkOptions } from '../src-main/network/lab.ts'
 import { applyMachines, labMachines } from '../src-main/nodeagent/machines/lab-machines.ts'
 import { createLogger } from '../src-main/util/log.ts'
 
@@ -59,12 +62,20 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'coxswain-bench-proxy-'))
   /** When each node last finished a pass that replaced its rules. */
   const appliedAt = new Map<string, number>()
+  /** When each node last wrote a new DNS table. */
+  const dnsAt = new Map<string, number>()
   const cp = new ControlPlane({
     dataDir,
     log: quiet,
     podSync: { infraImage: lab.image, infraCommand: ['sleep', '2147483647'] },
     metrics: false,
-    network: { onSynced: (node, changed) => changed.rules && appliedAt.set(node, performance.now()) },
+    network: {
+      ...labNetworkOptions(lab),
+      onSynced: (node, changed) => {
+        if (changed.rules) appliedAt.set(node, performance.now())
+        if (changed.dns) dnsAt.set(node, performance.now())
+      },
+    },
   })
   const socketOf = (node: string) => lab.nodes.find((n) => n.name === node)?.localDockerSocket ?? ''
   const inPod = async (node: string, pod: string, script: string): Promise<string> => {
@@ -164,6 +175,32 @@ async function main(): Promise<void> {
       [
         ['pod label write (incl. endpoints controller)', ms(Math.min(...fromLabel)), ms(median(fromLabel)), ms(Math.max(...fromLabel))],
         ['Endpoints write (watch)', ms(Math.min(...fromEndpoints)), ms(median(fromEndpoints)), ms(Math.max(...fromEndpoints))],
+      ],
+    )
+
+    // (3) a new name → resolvable
+    await until(async () => (await inPod('node-1', 'bench-client', 'nslookup bench-server >/dev/null 2>&1; nslookup bench-server.default.svc.cluster.local')).includes('Name:'), settings.timeoutMs, 'the cluster DNS answering')
+    const toTables: number[] = []
+    const toPod: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const name = `bench-dns-${i}`
+      const watcher = inPod('node-1', 'bench-client', `touch /tmp/${name}; end=$(($(date +%s) + 20)); until nslookup ${name}.default.svc.cluster.local 2>/dev/null | grep -q '^Name:'; do [ $(date +%s) -lt $end ] || exit 1; done`)
+      // Let the loop get going before the name exists.
+      await until(async () => (await inPod('node-1', 'bench-client', `test -f /tmp/${name} && echo yes || true`)).includes('yes'), 5000, 'the lookup loop running')
+      const began = performance.now()
+      await cp.api.create(resourceRef(RESOURCES.services, NS), makeService(name).withSpec({ selector: { app: 'bench-server' } }).withPorts({ port: 80, targetPort: 8080 }).obj(), ctx)
+      await until(() => lab.nodes.every((n) => (dnsAt.get(n.name) ?? 0) > began), 10_000, 'the DNS table on every node')
+      toTables.push(Math.max(...lab.nodes.map((n) => dnsAt.get(n.name) ?? 0)) - began)
+      await watcher
+      toPod.push(performance.now() - began)
+      await cp.api.delete(resourceRef(RESOURCES.services, NS, name), {}, ctx)
+    }
+    printTable(
+      'new Service → its name (5 Services)',
+      ['until', 'min', 'median', 'max'],
+      [
+        [`DNS table written on all ${lab.nodes.length} nodes`, ms(Math.min(...toTables)), ms(median(toTables)), ms(Math.max(...toTables))],
+        ['resolved in a pod on node-1 (incl. docker exec return)', ms(Math.min(...toPod)), ms(median(toPod)), ms(Math.max(...toPod))],
       ],
     )
   } finally {

@@ -76,7 +76,7 @@ export interface ControlPlaneOptions {
    * Pod routes and service rules on every connected node (src-main/network). False: none. Ignored
    * when `machines.components` is given.
    */
-  network?: false | Pick<NetworkComponentOptions, 'timings' | 'onSynced' | 'dns'>
+  network?: false | Pick<NetworkComponentOptions, 'timings' | 'onSynced' | 'dns' | 'dnsDir'>
   /** Which cluster controllers run (`selectControllers` syntax); default all. */
   controllers?: readonly string[]
 }

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { systemContext } from './apiserver/api-server.ts'
 import { ControlPlane } from './controlplane.ts'
 import { applyMachines, readLabMachines, readLabPodSyncOptions } from './nodeagent/machines/lab-machines.ts'
+import { readLabNetworkOptions } from './network/lab.ts'
 import { SERVE_USAGE, UsageError, isLoopback, parseServeArgs, type ServeOptions } from './server/args.ts'
 import { startHttpServer } from './server/http-server.ts'
 import { loadOrCreateToken, READONLY_TOKEN_FILE } from './server/token.ts'
@@ -31,7 +32,8 @@ async function serve(options: ServeOptions): Promise<void> {
   // Read before anything starts, so a missing lab fails at once with how to bring one up.
   const labMachines = options.lab === undefined ? [] : readLabMachines(options.lab)
   const podSync = options.lab === undefined ? undefined : readLabPodSyncOptions(options.lab)
-  const controlPlane = new ControlPlane({ dataDir: options.dataDir, podSync, ...(options.controllers ? { controllers: options.controllers } : {}) })
+  const network = options.lab === undefined ? undefined : readLabNetworkOptions(options.lab)
+  const controlPlane = new ControlPlane({ dataDir: options.dataDir, podSync, ...(network ? { network } : {}), ...(options.controllers ? { controllers: options.controllers } : {}) })
   await controlPlane.start()
   if (options.lab !== undefined) {
     const names = await applyMachines(controlPlane.api, labMachines, systemContext('serve'))

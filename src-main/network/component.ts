@@ -5,7 +5,8 @@ import type { NodeComponentFactory } from '../nodeagent/machines/machine-worker.
 import type { Logger } from '../util/log.ts'
 import type { ClusterNetworkView } from './cluster-view.ts'
 import { DEFAULT_CLUSTER_DNS_IP } from './service-allocation.ts'
-import { DNS_PORT, ensureDnsContainer } from './dns/runtime.ts'
+import type Docker from 'dockerode'
+import { DEFAULT_DNS_DIR, DNS_PORT, ensureDnsContainer } from './dns/runtime.ts'
 import { NodeNetwork, type NodeNetworkOptions, type SyncOutcome } from './node-network.ts'
 
 export interface NetworkComponentOptions {
@@ -14,10 +15,19 @@ export interface NetworkComponentOptions {
   serviceCIDR: string
   /** Run the cluster DNS on every node (default true). */
   dns?: boolean
+  /**
+   * Where a node keeps its DNS table (default DEFAULT_DNS_DIR). The lab's nodes share one file
+   * system, so each gets its own directory there.
+   */
+  dnsDir?: (nodeName: string) => string
   log: Logger
   timings?: NodeNetworkOptions['timings']
   /** After every pass on every node, with what it changed. */
   onSynced?: (node: string, changed: SyncOutcome) => void
+}
+
+function dnsSettings(docker: Docker, dir: string): NonNullable<NodeNetworkOptions['dns']> {
+  return { clusterIP: DEFAULT_CLUSTER_DNS_IP, port: DNS_PORT, dir, ensure: () => ensureDnsContainer(docker, dir) }
 }
 
 export function networkComponent(deps: NetworkComponentOptions): NodeComponentFactory {
@@ -30,7 +40,7 @@ export function networkComponent(deps: NetworkComponentOptions): NodeComponentFa
           nodeName: session.nodeName,
           clusterCIDR: deps.clusterCIDR,
           serviceCIDR: deps.serviceCIDR,
-          ...(deps.dns !== false ? { dns: { clusterIP: DEFAULT_CLUSTER_DNS_IP, port: DNS_PORT, ensure: () => ensureDnsContainer(session.host.dockerode) } } : {}),
+          ...(deps.dns !== false ? { dns: dnsSettings(session.host.dockerode, deps.dnsDir?.(session.nodeName) ?? DEFAULT_DNS_DIR) } : {}),
           view: deps.view,
           exec: (argv, options) => session.host.exec(argv, options),
           log: deps.log.child({ node: session.nodeName }),

@@ -139,7 +139,7 @@ describe('NodeNetwork', () => {
     await setup()
     const node = new FakeNode()
     let ensured = 0
-    const outcomes = start(node, { clusterIP: '10.96.0.10', port: 10053, ensure: async () => void ensured++ })
+    const outcomes = start(node, { clusterIP: '10.96.0.10', port: 10053, dir: '/var/lib/coxswain/dns', ensure: async () => void ensured++ })
     await eventually(() => outcomes.length === 1 && ensured === 1, 'first pass')
     expect(node.commands.filter((c) => c.includes('records.json'))).toHaveLength(1)
     expect(node.restores[0]).toContain('-A COXSWAIN-SERVICES -d 10.96.0.10/32 -p udp -m udp --dport 53 -m comment --comment "cluster DNS on this node" -j DNAT --to-destination 10.244.0.1:10053')

@@ -8,7 +8,7 @@ import type { ExecOptions, ExecResult } from '../nodeagent/ssh/exec.ts'
 import type { Logger } from '../util/log.ts'
 import type { ClusterNetworkView } from './cluster-view.ts'
 import { cidrGateway } from '../nodeagent/pods/ip-allocator.ts'
-import { writeTableScript } from './dns/runtime.ts'
+import { DEFAULT_DNS_DIR, writeTableScript } from './dns/runtime.ts'
 import { ensureJumpsScript, jumpsPresent, parseState, readStateScript } from './node-script.ts'
 import { desiredRoutes, parseRoutes, routeCommands, serviceRouteCommand, type PodRoute } from './routes.ts'
 import { parseChains, parseRulesHash, renderProxyRules, type ExistingChains } from './service-rules.ts'
@@ -37,7 +37,7 @@ export interface NodeNetworkOptions {
   log: Logger
   timings?: Partial<NodeNetworkTimings>
   /** The cluster DNS on this node: its virtual IP, and how to make sure its server runs. */
-  dns?: { clusterIP: string; port: number; ensure(): Promise<void> }
+  dns?: { clusterIP: string; port: number; dir: string; ensure(): Promise<void> }
   /** Called after every successful pass with what it changed on the node (benchmarks, tests). */
   onSynced?: (changed: SyncOutcome) => void
 }
@@ -163,7 +163,7 @@ export class NodeNetwork {
     const snapshot = this.#o.view.snapshot()
     let known = this.#known
     if (!known) {
-      const state = parseState(await this.#exec(['sh', '-c', readStateScript()]))
+      const state = parseState(await this.#exec(['sh', '-c', readStateScript(this.#o.dns?.dir ?? DEFAULT_DNS_DIR)]))
       known = {
         routes: parseRoutes(state.routes, this.#o.clusterCIDR),
         routeTable: state.routes,
@@ -188,7 +188,7 @@ export class NodeNetwork {
     if (dns) {
       const table = JSON.stringify(snapshot.dns) + '\n'
       if (table !== known.dnsTable) {
-        await this.#exec(['sh', '-c', writeTableScript()], table)
+        await this.#exec(['sh', '-c', writeTableScript(dns.dir)], table)
         known.dnsTable = table
         dnsWritten = true
       }

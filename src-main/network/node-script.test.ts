@@ -18,7 +18,7 @@ const FILTER_OK = [
 
 describe('node scripts', () => {
   it('reads routes and both tables in one command', () => {
-    expect(readStateScript()).toBe(
+    expect(readStateScript('/var/lib/coxswain/dns')).toBe(
       `ip -4 -o route show && echo '${SECTION}' && iptables-save -t nat && echo '${SECTION}' && iptables-save -t filter && echo '${SECTION}' && { cat /var/lib/coxswain/dns/records.json 2>/dev/null || true; }`,
     )
     expect(parseState(`r1\n${SECTION}\n*nat\n${SECTION}\n*filter\n${SECTION}\n{}\n`)).toEqual({ routes: 'r1\n', nat: '*nat\n', filter: '*filter\n', dnsTable: '{}\n' })

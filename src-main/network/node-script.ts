@@ -9,8 +9,8 @@ import { JUMPS } from './service-rules.ts'
 /** Separates the sections of the read script's output. */
 export const SECTION = '--- coxswain ---'
 
-/** Reads routes, then the nat and filter tables, in one exec. */
-export function readStateScript(): string {
+/** Reads routes, the nat and filter tables, and the DNS table in `dnsDir`, in one exec. */
+export function readStateScript(dnsDir: string): string {
   return [
     shellQuote(['ip', '-4', '-o', 'route', 'show']),
     shellQuote(['echo', SECTION]),
@@ -18,7 +18,7 @@ export function readStateScript(): string {
     shellQuote(['echo', SECTION]),
     shellQuote(['iptables-save', '-t', 'filter']),
     shellQuote(['echo', SECTION]),
-    readTableScript(),
+    readTableScript(dnsDir),
   ].join(' && ')
 }
 

@@ -17,6 +17,7 @@ import { makeDeployment, makePod, makeService } from '../../src-main/api/testing
 import { systemContext } from '../../src-main/apiserver/api-server.ts'
 import { RESOURCES, resourceRef } from '../../src-main/apiserver/resources.ts'
 import { ControlPlane } from '../../src-main/controlplane.ts'
+import { labNetworkOptions } from '../../src-main/network/lab.ts'
 import { applyMachines, labMachines } from '../../src-main/nodeagent/machines/lab-machines.ts'
 import { createLogger } from '../../src-main/util/log.ts'
 import { httpGet, inPod, waitFor, WHO_SERVER } from '../support/network-lab.ts'
@@ -35,7 +36,7 @@ const pods = async (selector: string) => (await cp.api.list(resourceRef(RESOURCE
 beforeAll(async () => {
   lab = readLabFile()
   dataDir = mkdtempSync(join(tmpdir(), 'coxswain-lab-rollout-'))
-  cp = new ControlPlane({ dataDir, log: quiet, podSync: { infraImage: lab.image, infraCommand: ['sleep', '2147483647'] }, metrics: false })
+  cp = new ControlPlane({ dataDir, log: quiet, podSync: { infraImage: lab.image, infraCommand: ['sleep', '2147483647'] }, metrics: false, network: labNetworkOptions(lab) })
   await cp.start()
   await applyMachines(cp.api, labMachines(lab), ctx)
   await waitFor(
@@ -97,7 +98,10 @@ describe('a rolling update behind a Service', () => {
       },
       60_000,
       'two ready backends',
-    )
+    ).catch(async (err: unknown) => {
+      const seen = (await pods('app=roll')).map((p) => `${p.metadata.name} on ${p.spec?.nodeName ?? '-'}: ${p.status?.phase ?? '-'} ${JSON.stringify(p.status?.conditions ?? [])} ${JSON.stringify(p.status?.containerStatuses?.[0]?.state ?? {})}`)
+      throw new Error(`${(err as Error).message}; pods: ${seen.join(' | ')}`)
+    })
     const url = `http://${svc.spec?.clusterIP}/cgi-bin/who`
     await waitFor(async () => (await inPod(lab, 'node-1', 'roll-client', `timeout 3 wget -q -O - ${url}`)).ok, 10_000, 'the cluster IP answering')
 

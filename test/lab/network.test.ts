@@ -19,6 +19,7 @@ import { systemContext } from '../../src-main/apiserver/api-server.ts'
 import { ApiError } from '../../src-main/apiserver/errors.ts'
 import { RESOURCES, resourceRef } from '../../src-main/apiserver/resources.ts'
 import { ControlPlane } from '../../src-main/controlplane.ts'
+import { labNetworkOptions } from '../../src-main/network/lab.ts'
 import { applyMachines, labMachines } from '../../src-main/nodeagent/machines/lab-machines.ts'
 import { createLogger } from '../../src-main/util/log.ts'
 import { httpGet, inPod as inPodOf, run, waitFor, WHO_SERVER, wget } from '../support/network-lab.ts'
@@ -39,6 +40,7 @@ function startControlPlane(): Promise<void> {
     podSync: { infraImage: lab.image, infraCommand: ['sleep', '2147483647'] },
     metrics: false,
     network: {
+      ...labNetworkOptions(lab),
       onSynced: (node, changed) => {
         const p = passes.get(node) ?? { syncs: 0, ruleChanges: 0 }
         passes.set(node, { syncs: p.syncs + 1, ruleChanges: p.ruleChanges + (changed.rules ? 1 : 0) })

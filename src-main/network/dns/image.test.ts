@@ -21,12 +21,12 @@ describe('the DNS image', () => {
 
 describe('the DNS server on a node', () => {
   it('writes the table atomically where the container reads it', () => {
-    expect(writeTableScript()).toBe('mkdir -p /var/lib/coxswain/dns && cat > /var/lib/coxswain/dns/.records.json.tmp && mv -f /var/lib/coxswain/dns/.records.json.tmp /var/lib/coxswain/dns/records.json')
-    expect(readTableScript()).toBe('{ cat /var/lib/coxswain/dns/records.json 2>/dev/null || true; }')
+    expect(writeTableScript('/var/lib/coxswain/dns')).toBe('mkdir -p /var/lib/coxswain/dns && cat > /var/lib/coxswain/dns/.records.json.tmp && mv -f /var/lib/coxswain/dns/.records.json.tmp /var/lib/coxswain/dns/records.json')
+    expect(readTableScript('/var/lib/coxswain/dns')).toBe('{ cat /var/lib/coxswain/dns/records.json 2>/dev/null || true; }')
   })
 
   it('runs on the host network, restarting always, with the table directory read-only', () => {
-    expect(dnsContainerSpec('coxswain/cluster-dns:abc')).toEqual({
+    expect(dnsContainerSpec('coxswain/cluster-dns:abc', '/var/lib/coxswain/dns')).toEqual({
       name: 'coxswain-cluster-dns',
       Image: 'coxswain/cluster-dns:abc',
       Cmd: ['/data/records.json', '10053'],

@@ -6,46 +6,48 @@ import type Docker from 'dockerode'
 import { shellQuote } from '../../util/shell.ts'
 import { DNS_IMAGE_CHANGES, DNS_IMAGE_REPO, dnsImageTag, dnsImageTarball, openTarball } from './image.ts'
 
-export const DNS_DIR = '/var/lib/coxswain/dns'
-export const DNS_TABLE_FILE = `${DNS_DIR}/records.json`
+/** Where a node keeps its DNS table by default (one node per machine). */
+export const DEFAULT_DNS_DIR = '/var/lib/coxswain/dns'
+export const DNS_TABLE_NAME = 'records.json'
 export const DNS_CONTAINER = 'coxswain-cluster-dns'
 /** Where the DNS container listens on the node; the cluster DNS IP's port 53 is DNATed here. */
 export const DNS_PORT = 10053
 
 /** Writes the table in place atomically (a rename in the directory the container mounts). */
-export function writeTableScript(): string {
-  const tmp = `${DNS_DIR}/.records.json.tmp`
-  return [shellQuote(['mkdir', '-p', DNS_DIR]), `${shellQuote(['cat'])} > ${shellQuote([tmp])}`, shellQuote(['mv', '-f', tmp, DNS_TABLE_FILE])].join(' && ')
+export function writeTableScript(dir: string): string {
+  const tmp = `${dir}/.${DNS_TABLE_NAME}.tmp`
+  return [shellQuote(['mkdir', '-p', dir]), `${shellQuote(['cat'])} > ${shellQuote([tmp])}`, shellQuote(['mv', '-f', tmp, `${dir}/${DNS_TABLE_NAME}`])].join(' && ')
 }
 
-export function readTableScript(): string {
-  return `{ ${shellQuote(['cat', DNS_TABLE_FILE])} 2>/dev/null || true; }`
+export function readTableScript(dir: string): string {
+  return `{ ${shellQuote(['cat', `${dir}/${DNS_TABLE_NAME}`])} 2>/dev/null || true; }`
 }
 
-export function dnsContainerSpec(image: string): Docker.ContainerCreateOptions {
+export function dnsContainerSpec(image: string, dir: string): Docker.ContainerCreateOptions {
   return {
     name: DNS_CONTAINER,
     Image: image,
-    Cmd: [`/data/records.json`, String(DNS_PORT)],
+    Cmd: [`/data/${DNS_TABLE_NAME}`, String(DNS_PORT)],
     // Not io.coxswain.managed: that label marks pod containers, which pod sync adopts or removes.
     Labels: { 'io.coxswain.component': 'cluster-dns' },
     HostConfig: {
       NetworkMode: 'host',
       RestartPolicy: { Name: 'always' },
-      Binds: [`${DNS_DIR}:/data:ro`],
+      Binds: [`${dir}:/data:ro`],
       Memory: 128 * 1024 * 1024,
     },
   }
 }
 
-/** Makes sure the node runs the current DNS container; imports the image when missing. */
-export async function ensureDnsContainer(docker: Docker): Promise<void> {
+/** Makes sure the node runs the current DNS container over `dir`; imports the image when missing. */
+export async function ensureDnsContainer(docker: Docker, dir: string): Promise<void> {
   const image = `${DNS_IMAGE_REPO}:${dnsImageTag()}`
   const existing = await docker
     .getContainer(DNS_CONTAINER)
     .inspect()
     .catch(() => null)
-  if (existing && existing.Config.Image === image) {
+  const sameDir = existing?.HostConfig.Binds?.includes(`${dir}:/data:ro`) ?? false
+  if (existing && existing.Config.Image === image && sameDir) {
     if (!existing.State.Running) await docker.getContainer(DNS_CONTAINER).start()
     return
   }
@@ -65,6 +67,6 @@ export async function ensureDnsContainer(docker: Docker): Promise<void> {
     })
   }
   if (existing) await docker.getContainer(DNS_CONTAINER).remove({ force: true })
-  await docker.createContainer(dnsContainerSpec(image))
+  await docker.createContainer(dnsContainerSpec(image, dir))
   await docker.getContainer(DNS_CONTAINER).start()
 }
