@@ -2,7 +2,7 @@
 //
 //   (1) requests/s from a pod on node-1 to a busybox httpd pod on node-2, through the Service's
 //       cluster IP (iptables DNAT on node-1) and straight to the pod IP, 4 wget loops at once;
-//       after one warm-up each, each path runs 5 times, alternating which goes first (this machine
+//       after one warm-up each, each path runs 9 times, alternating which goes first (this machine
 //       is shared: runs vary, the medians of interleaved runs are what compare); the ratio of medians should be ≈ 1.0
 //       (the kernel carries both; only the first packet of a connection meets the NAT rules);
 //   (2) endpoint change → rules applied on all 3 nodes: a pod's label toggles its membership of a
@@ -32,7 +32,7 @@ import { labNetworkOptions } from '../src-main/network/lab.ts'
 import { applyMachines, labMachines } from '../src-main/nodeagent/machines/lab-machines.ts'
 import { createLogger } from '../src-main/util/log.ts'
 
-const settings = { runs: 5, loops: 4, requestsPerLoop: 200, toggles: 10, timeoutMs: 60_000 }
+const settings = { runs: 9, loops: 4, requestsPerLoop: 100, toggles: 10, timeoutMs: 60_000 }
 const NS = 'default'
 const ctx = systemContext('bench')
 const quiet = createLogger({}, () => {}, 'error')
