@@ -8,6 +8,7 @@ import type { ApiServerVerbs } from '../apiserver/types.ts'
 import type { Logger } from '../util/log.ts'
 import { InformerFactory } from './informer.ts'
 import { systemContext } from '../apiserver/api-server.ts'
+import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts'
 
 export interface ControllerContext {
   api: ApiServerVerbs
@@ -25,7 +26,9 @@ export interface ManagedController {
 export type ControllerFactory = (context: ControllerContext) => ManagedController
 
 /** Every controller the manager runs, by name (the name is its log component and its user). */
-export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {}
+export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
+  'node-lifecycle-controller': nodeLifecycleController,
+}
 
 export interface ControllerManagerOptions {
   api: ApiServerVerbs
