@@ -38,8 +38,8 @@ export function requireBuiltServe(): void {
 }
 
 /** Starts `entry` (the built bundle; src-main/serve.ts runs the sources, as bench:api does). */
-export function startServe(dataDir: string, entry = serveJs): Promise<RunningServe> {
-  const child = spawn(node24(), [entry, '--port', '0', '--data-dir', dataDir], {
+export function startServe(dataDir: string, entry = serveJs, extraArgs: string[] = []): Promise<RunningServe> {
+  const child = spawn(node24(), [entry, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
