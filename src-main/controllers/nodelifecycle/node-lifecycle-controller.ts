@@ -184,7 +184,9 @@ export class NodeLifecycleController implements ManagedController {
       if (condition(node, 'Ready')?.status === 'Unknown') await this.#markPodsNotReady(name, now)
     }
     const paused = this.#evictionsPaused(nowMs)
-    const taints = reconcileTaints(node, now, { holdUnreachableEviction: paused })
+    // A node heard again whose agent has not yet said Ready (it is clearing stale pods first) keeps
+    // its NoSchedule taint, but nothing more is evicted from it.
+    const taints = reconcileTaints(node, now, { holdUnreachableEviction: paused || health.alive })
     if (taints) {
       const patch = { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { taints } }
       node = await this.#writeNode(resourceRef(RESOURCES.nodes, undefined, name), MERGE, patch)

@@ -98,7 +98,7 @@ export interface PodSyncHandle {
   stop(): Promise<void>
   /** Looks at every pod and every container on the node now. */
   resync(): void
-  /** Resolves once the first full resync (adoption) is done. */
+  /** Resolves once the first full resync (adoption) is done and what was deleted meanwhile is removed. */
   readonly synced: Promise<void>
 }
 
@@ -154,6 +154,8 @@ class PodSync {
   #resyncTimer: NodeJS.Timeout | undefined
   #resyncing: Promise<void> | undefined
   #resyncAgain = false
+  /** Pod UIDs the last full listing found containers or volumes of. */
+  #listed = new Set<string>()
   #disposeState: (() => void) | undefined
   #network: { cidr: string; ready: Promise<void> } | undefined
   #resolveSynced: () => void = () => {}
@@ -250,6 +252,8 @@ class PodSync {
     this.#eventsLoop = this.#watchEvents()
     // Adopt before acting: the first full listing tells which containers and IPs already exist.
     await this.#resync()
+    if (this.#stopping.signal.aborted) return
+    await this.#clearStale()
     if (this.#stopping.signal.aborted) return
     this.#queue.start()
     this.#resolveSynced()
@@ -377,14 +381,31 @@ class PodSync {
       return alive ? { requeueAfterMs: 1000 } : undefined
     }
     if (pod.metadata.deletionTimestamp) {
-      this.#startTermination(pod)
+      void this.#startTermination(pod)
       return
     }
     return syncPod(this.#sc, pod, () => this.#pods.values())
   }
 
-  /** Terminations run beside the queue: a long grace period must not hold a worker. */
-  #startTermination(pod: Pod): void {
+  /**
+   * Before any pod is started, what was deleted while the agent was away goes: containers of pods
+   * that are gone or bound elsewhere (orphans), and pods being deleted (evicted from a node that
+   * could not be reached, say; their grace has usually run out). So a returning node never runs a
+   * new pod beside a stale one, and `synced` (which the node's Ready report waits for) means clean.
+   */
+  async #clearStale(): Promise<void> {
+    const orphans = [...this.#listed].filter((uid) => !this.#pods.has(uid))
+    const deleting = [...this.#pods.values()].filter((pod) => pod.metadata.deletionTimestamp)
+    if (!orphans.length && !deleting.length) return
+    this.#log.info('removing what was deleted while the node was away, before starting pods', { orphans: orphans.length, terminating: deleting.length })
+    await Promise.all([
+      ...orphans.map((uid) => cleanUpOrphan(this.#sc, uid).catch((err: unknown) => this.#log.warn('orphan clean-up failed; the queue retries it', { uid, err }))),
+      ...deleting.map((pod) => this.#startTermination(pod)),
+    ])
+  }
+
+  /** Terminations run beside the queue: a long grace period must not hold a worker. Settles when done (or failed and requeued). */
+  #startTermination(pod: Pod): Promise<void> {
     const uid = pod.metadata.uid ?? ''
     const run = terminatePod(this.#sc, pod)
       .then(() => {
@@ -398,6 +419,7 @@ class PodSync {
         this.#queue.addAfter(uid, 1000)
       })
     this.#terminating.set(uid, run)
+    return run
   }
 
   // ── the node ──────────────────────────────────────────────────────────────────────────────────
@@ -429,6 +451,7 @@ class PodSync {
             const uid = /^k8s_.+_([0-9a-fA-F-]{8,})$/.exec(name)?.[1]
             if (uid) uids.add(uid)
           }
+          this.#listed = uids
           for (const uid of uids) if (!this.#pods.has(uid)) this.#queue.add(uid)
         } catch (err) {
           this.#log.warn('listing the node’s containers failed', { err })

@@ -1,0 +1,166 @@
+// Node failure against the real lab: a control plane joins the three lab nodes through Machines and
+// runs pods pinned to them (the node-lifecycle controller with its default settings and the pods'
+// default tolerations). A node is failed the way real machines fail — a silent power-off, a
+// network partition — and the test checks what Kubernetes promises, faster: the node is
+// Ready=Unknown with the unreachable taints, its pods are not Ready and are evicted, pods elsewhere
+// are untouched; when the node returns its evicted pods' containers are gone before it is Ready
+// again (and before a new pod starts there), their objects are gone, no pod runs twice, the
+// taints are off. Waits poll with deadlines; no timing is asserted (bench/failover.ts measures).
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Docker from 'dockerode'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { injectFault } from '../../scripts/lab/faults.ts'
+import { readLabFile, type LabFile, type LabNode } from '../../scripts/lab/lab-file.ts'
+import { waitFor } from '../../scripts/lab/run.ts'
+import type { Node, Pod } from '../../src-main/api/index.ts'
+import { container, makePod } from '../../src-main/api/testing/builders.ts'
+import { systemContext } from '../../src-main/apiserver/api-server.ts'
+import { RESOURCES, resourceRef } from '../../src-main/apiserver/resources.ts'
+import { ControlPlane } from '../../src-main/controlplane.ts'
+import { applyMachines, labMachines, readLabPodSyncOptions } from '../../src-main/nodeagent/machines/lab-machines.ts'
+import { POD_UID_LABEL } from '../../src-main/nodeagent/pods/names.ts'
+import { createLogger } from '../../src-main/util/log.ts'
+
+const quiet = createLogger({ suite: 'lab/node-failure' }, (line) => process.stderr.write(line + '\n'), 'warn')
+const ctx = systemContext('lab-test')
+const NS = 'default'
+const UNREACHABLE = 'node.kubernetes.io/unreachable'
+
+let lab: LabFile
+let dataDir: string
+let cp: ControlPlane
+
+const labNode = (name: string): LabNode => {
+  const node = lab.nodes.find((n) => n.name === name)
+  if (!node) throw new Error(`the lab has no ${name}`)
+  return node
+}
+const dockerOf = (name: string): Docker => new Docker({ socketPath: labNode(name).localDockerSocket })
+const nodeOf = async (name: string): Promise<Node> => (await cp.api.get(resourceRef(RESOURCES.nodes, undefined, name), ctx)) as Node
+const podOf = async (name: string): Promise<Pod | undefined> => (await cp.api.get(resourceRef(RESOURCES.pods, NS, name), ctx).catch(() => undefined)) as Pod | undefined
+const readyOf = (node: Node): string | undefined => node.status?.conditions?.find((c) => c.type === 'Ready')?.status
+const podReady = (pod: Pod | undefined): boolean => pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
+const taintsOf = (node: Node): string[] => (node.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).sort()
+
+/** Containers on `nodeName` (every state) that belong to the pod with this UID. */
+async function containersOf(nodeName: string, uid: string): Promise<Docker.ContainerInfo[]> {
+  return dockerOf(nodeName).listContainers({ all: true, filters: { label: [`${POD_UID_LABEL}=${uid}`] } })
+}
+async function runningContainersOf(nodeName: string, uid: string): Promise<number> {
+  return (await containersOf(nodeName, uid)).filter((c) => c.State === 'running').length
+}
+
+async function runPod(name: string, nodeName: string): Promise<Pod> {
+  const pod = makePod(name, NS)
+    .withContainer(container('main', lab.image, { command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], imagePullPolicy: 'IfNotPresent' }))
+    .withSpec({ nodeName, terminationGracePeriodSeconds: 2 })
+    .obj()
+  const created = (await cp.api.create(resourceRef(RESOURCES.pods, NS), pod, ctx)).object as Pod
+  await waitFor(`${name} Ready on ${nodeName}`, async () => podReady(await podOf(name)), 30_000)
+  return created
+}
+
+async function deleteAllPods(): Promise<void> {
+  const pods = (await cp.api.list(resourceRef(RESOURCES.pods, NS), {}, ctx)).items as Pod[]
+  await Promise.all(pods.map((p) => cp.api.delete(resourceRef(RESOURCES.pods, NS, p.metadata.name), { gracePeriodSeconds: 0 }, ctx).catch(() => undefined)))
+}
+
+async function allNodesReady(): Promise<void> {
+  await waitFor('every lab node Ready and untainted', async () => {
+    for (const n of lab.nodes) {
+      const node = await nodeOf(n.name).catch(() => undefined)
+      if (!node || readyOf(node) !== 'True' || taintsOf(node).length) return false
+    }
+    return true
+  }, 60_000)
+}
+
+beforeAll(async () => {
+  lab = readLabFile()
+  dataDir = mkdtempSync(join(tmpdir(), 'coxswain-lab-node-failure-'))
+  cp = new ControlPlane({ dataDir, log: quiet, podSync: readLabPodSyncOptions(join(process.cwd(), '.lab', 'nodes.json')) })
+  await cp.start()
+  await applyMachines(cp.api, labMachines(lab), ctx)
+  await allNodesReady()
+}, 90_000)
+
+afterEach(async () => {
+  for (const n of lab.nodes) {
+    await injectFault(n.name, 'heal').catch(() => undefined)
+    await injectFault(n.name, 'poweron').catch(() => undefined)
+  }
+  await deleteAllPods()
+  await allNodesReady()
+}, 90_000)
+
+afterAll(async () => {
+  await cp?.stop()
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('a node that fails', () => {
+  for (const fault of ['poweroff', 'partition'] as const) {
+    const restore = fault === 'poweroff' ? 'poweron' : 'heal'
+    it(`${fault}: Unknown and tainted, its pods evicted; back: old containers gone before Ready, nothing twice`, async () => {
+      const [a, b, elsewhere] = await Promise.all([runPod('victim-a', 'node-2'), runPod('victim-b', 'node-2'), runPod('bystander', 'node-1')])
+
+      await injectFault('node-2', fault)
+      await waitFor('node-2 Ready=Unknown with the unreachable taints', async () => {
+        const node = await nodeOf('node-2')
+        return readyOf(node) === 'Unknown' && taintsOf(node).join() === `${UNREACHABLE}:NoExecute,${UNREACHABLE}:NoSchedule`
+      }, 20_000)
+      // Evicted after the default toleration: Terminating, since nobody can stop their containers yet.
+      await waitFor('node-2’s pods evicted', async () => {
+        const pods = await Promise.all([podOf('victim-a'), podOf('victim-b')])
+        return pods.every((p) => p === undefined || p.metadata.deletionTimestamp !== undefined)
+      }, 20_000)
+      for (const name of ['victim-a', 'victim-b']) expect(podReady(await podOf(name)), `${name} not Ready`).toBe(false)
+      const bystander = await podOf('bystander')
+      expect(bystander?.metadata.deletionTimestamp, 'a pod on a healthy node stays').toBeUndefined()
+      expect(podReady(bystander)).toBe(true)
+      expect(await runningContainersOf('node-1', elsewhere.metadata.uid ?? '')).toBe(1)
+      expect(readyOf(await nodeOf('node-1'))).toBe('True')
+
+      // A new pod for node-2 while it is away: it must not start before the old containers are gone.
+      const late = makePod('late', NS)
+        .withContainer(container('main', lab.image, { command: ['sleep', '3600'], imagePullPolicy: 'IfNotPresent' }))
+        .withSpec({ nodeName: 'node-2', terminationGracePeriodSeconds: 1, tolerations: [{ operator: 'Exists' }] })
+        .obj()
+      const lateUid = ((await cp.api.create(resourceRef(RESOURCES.pods, NS), late, ctx)).object as Pod).metadata.uid ?? ''
+
+      await injectFault('node-2', restore)
+      // Sample while the node returns: whenever it is Ready, or the late pod runs, no old container may be running.
+      const violations: string[] = []
+      let oldGone = false
+      await waitFor('node-2 Ready again with the old pods gone', async () => {
+        const [node, oldRunning, lateRunning] = await Promise.all([
+          nodeOf('node-2'),
+          Promise.all([a, b].map((p) => runningContainersOf('node-2', p.metadata.uid ?? ''))).catch(() => [-1]),
+          runningContainersOf('node-2', lateUid).catch(() => 0),
+        ])
+        const old = oldRunning.reduce((x, y) => x + y, 0)
+        if (old > 0 && readyOf(node) === 'True') violations.push(`Ready with ${old} old container(s) running`)
+        if (old > 0 && lateRunning > 0) violations.push(`the new pod ran beside ${old} old container(s)`)
+        oldGone ||= old === 0
+        return oldGone && readyOf(node) === 'True' && taintsOf(node).length === 0
+      }, 60_000, 20)
+      expect(violations).toEqual([])
+
+      await waitFor('the evicted pods’ objects and containers gone', async () => {
+        const objects = await Promise.all([podOf('victim-a'), podOf('victim-b')])
+        const left = await Promise.all([a, b].map((p) => containersOf('node-2', p.metadata.uid ?? '')))
+        return objects.every((o) => o === undefined) && left.every((l) => l.length === 0)
+      }, 30_000)
+      await waitFor('the late pod Ready on node-2', async () => podReady(await podOf('late')), 30_000)
+      // Never two copies: every pod object runs on exactly its own node, once.
+      for (const pod of [elsewhere, { metadata: { uid: lateUid } }]) {
+        const uid = pod.metadata.uid ?? ''
+        const running = await Promise.all(lab.nodes.map((n) => runningContainersOf(n.name, uid)))
+        expect(running.reduce((x, y) => x + y, 0), `pod ${uid} runs once`).toBe(1)
+      }
+    }, 180_000)
+  }
+})
