@@ -193,6 +193,30 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     expect((await get('web')).status).toMatchObject({ podIP: '10.244.1.7', containerStatuses: [{ restartCount: 1, containerID: `docker://${current.id}` }] })
   })
 
+  it('on (re)start, removes containers of gone pods and ends pods deleted meanwhile before it starts any pod', async () => {
+    const spec = container('web', 'busybox')
+    const context = { network: 'coxswain-pods', dns: { servers: [], domain: 'cluster.local' }, attempt: 0 }
+    const strangerPod = makePod('gone').withContainer(spec).obj()
+    strangerPod.metadata.uid = 'uid-of-a-pod-deleted-while-away'
+    const stranger = runtime.seed(buildContainerCreate(strangerPod, spec, { ...context, podIP: '10.244.1.8' }))
+    const evicted = await create(makePod('evicted').withContainer(spec).obj())
+    const evictedContainer = runtime.seed(buildContainerCreate(evicted, spec, { ...context, podIP: '10.244.1.9' }))
+    await s.api.delete(ref.pods('default', 'evicted'), { gracePeriodSeconds: 2 }, admin)
+    s.clock.advance(10)
+    const fresh = await create(makePod('fresh').withContainer(spec).obj())
+    await start()
+    // `synced` (what the node's Ready report waits for) means the stale containers are gone.
+    expect(runtime.containers.has(stranger.id)).toBe(false)
+    expect(runtime.containers.has(evictedContainer.id)).toBe(false)
+    await until('the evicted pod object to go', () => gone('evicted'))
+    await until('the fresh pod to be ready', () => ready('fresh'))
+    const firstCreate = runtime.calls.findIndex((c) => c.startsWith('create'))
+    expect(runtime.calls[firstCreate]).toBe(`create ${named(fresh, 'web')?.name}`)
+    expect(runtime.calls.indexOf(`remove ${stranger.name}`)).toBeLessThan(firstCreate)
+    expect(runtime.calls.indexOf(`stop ${evictedContainer.name} t=0`)).toBeLessThan(firstCreate)
+    expect(runtime.calls.indexOf(`remove ${evictedContainer.name}`)).toBeLessThan(firstCreate)
+  })
+
   it('keeps the containers of a pod that succeeded, and restarts nothing', async () => {
     await start()
     const pod = await create(makePod('job').withContainer(container('work', 'busybox')).withSpec({ restartPolicy: 'Never' }).obj())
