@@ -5,9 +5,10 @@
 // Ready=Unknown with the unreachable taints, its pods are not Ready and are evicted, pods elsewhere
 // are untouched; when the node returns its evicted pods' containers are gone before it is Ready
 // again (and before a new pod starts there), their objects are gone, no pod runs twice, the
-// taints are off. Waits poll with deadlines; no timing is asserted (bench/failover.ts measures).
+// taints are off. Cordon and drain go through the REST door with the real kubectl binaries.
+// Waits poll with deadlines; no timing is asserted (bench/failover.ts measures).
 
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
@@ -22,7 +23,10 @@ import { RESOURCES, resourceRef } from '../../src-main/apiserver/resources.ts'
 import { ControlPlane } from '../../src-main/controlplane.ts'
 import { applyMachines, labMachines, readLabPodSyncOptions } from '../../src-main/nodeagent/machines/lab-machines.ts'
 import { POD_UID_LABEL } from '../../src-main/nodeagent/pods/names.ts'
+import { startHttpServer, type RunningHttpServer } from '../../src-main/server/http-server.ts'
+import { loadOrCreateToken, READONLY_TOKEN_FILE } from '../../src-main/server/token.ts'
 import { createLogger } from '../../src-main/util/log.ts'
+import { Kubectl, KUBECTL_VERSIONS, kubectlAvailable } from '../kubectl/support/kubectl.ts'
 
 const quiet = createLogger({ suite: 'lab/node-failure' }, (line) => process.stderr.write(line + '\n'), 'warn')
 const ctx = systemContext('lab-test')
@@ -32,6 +36,7 @@ const UNREACHABLE = 'node.kubernetes.io/unreachable'
 let lab: LabFile
 let dataDir: string
 let cp: ControlPlane
+let http: RunningHttpServer
 
 const labNode = (name: string): LabNode => {
   const node = lab.nodes.find((n) => n.name === name)
@@ -83,6 +88,11 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'coxswain-lab-node-failure-'))
   cp = new ControlPlane({ dataDir, log: quiet, podSync: readLabPodSyncOptions(join(process.cwd(), '.lab', 'nodes.json')) })
   await cp.start()
+  const rendererDir = join(dataDir, 'renderer')
+  mkdirSync(rendererDir, { recursive: true })
+  const token = loadOrCreateToken(dataDir)
+  const readOnlyToken = loadOrCreateToken(dataDir, undefined, READONLY_TOKEN_FILE)
+  http = await startHttpServer({ controlPlane: cp, token, readOnlyToken, rendererDir, log: quiet, listen: '127.0.0.1', port: 0 })
   await applyMachines(cp.api, labMachines(lab), ctx)
   await allNodesReady()
 }, 90_000)
@@ -91,12 +101,14 @@ afterEach(async () => {
   for (const n of lab.nodes) {
     await injectFault(n.name, 'heal').catch(() => undefined)
     await injectFault(n.name, 'poweron').catch(() => undefined)
+    await cp.api.patch(resourceRef(RESOURCES.nodes, undefined, n.name), 'application/merge-patch+json', { spec: { unschedulable: null } }, ctx).catch(() => undefined)
   }
   await deleteAllPods()
   await allNodesReady()
 }, 90_000)
 
 afterAll(async () => {
+  await http?.close()
   await cp?.stop()
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
@@ -162,5 +174,35 @@ describe('a node that fails', () => {
         expect(running.reduce((x, y) => x + y, 0), `pod ${uid} runs once`).toBe(1)
       }
     }, 180_000)
+  }
+})
+
+describe('cordon and drain with kubectl', () => {
+  for (const version of KUBECTL_VERSIONS) {
+    it.skipIf(!kubectlAvailable(version))(`kubectl ${version}: cordon taints the node, drain evicts its pods and their containers go, uncordon undoes it`, async () => {
+      const kubectl = new Kubectl(version, http.kubeconfigPath, mkdtempSync(join(dataDir, 'kubectl-')))
+      const pods = await Promise.all([runPod(`drain-a-${version.replace('.', '')}`, 'node-3'), runPod(`drain-b-${version.replace('.', '')}`, 'node-3')])
+
+      expect(await kubectl.ok(['cordon', 'node-3'])).toContain('node/node-3 cordoned')
+      await waitFor('the unschedulable taint', async () => taintsOf(await nodeOf('node-3')).join() === 'node.kubernetes.io/unschedulable:NoSchedule', 10_000)
+      expect(await kubectl.ok(['get', 'node', 'node-3', '--no-headers'])).toMatch(/^node-3\s+Ready,SchedulingDisabled\s/)
+
+      // Bare pods need --force, as in Kubernetes; the eviction goes through pods/eviction.
+      const refused = await kubectl.run(['drain', 'node-3', '--timeout=60s'])
+      expect(refused.code).not.toBe(0)
+      expect(refused.stderr, refused.stderr).toMatch(/cannot delete Pods (that )?declare no controller \(use --force to override\)/)
+      const drained = await kubectl.ok(['drain', 'node-3', '--force', '--grace-period=1', '--timeout=60s'], { timeoutMs: 90_000 })
+      expect(drained).toContain('node/node-3 drained')
+      for (const pod of pods) {
+        expect(await podOf(pod.metadata.name ?? '')).toBeUndefined()
+        await waitFor(`${pod.metadata.name} containers removed`, async () => (await containersOf('node-3', pod.metadata.uid ?? '')).length === 0, 20_000)
+      }
+
+      expect(await kubectl.ok(['uncordon', 'node-3'])).toContain('node/node-3 uncordoned')
+      await waitFor('node-3 schedulable and untainted', async () => {
+        const node = await nodeOf('node-3')
+        return !node.spec?.unschedulable && taintsOf(node).length === 0
+      }, 10_000)
+    }, 120_000)
   }
 })
