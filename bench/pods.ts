@@ -4,8 +4,9 @@
 //       spec.nodeName; there is no scheduler yet) from the first create to all 30 Running and Ready,
 //       seen on a pod watch; then deleted, until the pods are gone from the API and their containers
 //       from every node's Docker engine;
-//   (2) the floor: the same 30 containers created and started directly with dockerode over the same
-//       kind of SSH connection (10 at a time per node, all nodes at once), then removed;
+//   (2) the floor: the same 30 containers (built by the agent's own buildContainerCreate: the pod
+//       network, static IPs, DNS, restart policy) created and started directly with dockerode over
+//       the same kind of SSH connection (10 at a time per node, all nodes at once), then removed;
 //   (3) this process's RSS with the nodes joined and 100 pods running, against the RSS before them.
 //
 // The control plane runs in this process (temporary data dir) and joins the lab's nodes through
@@ -15,6 +16,7 @@
 //
 //   npm run bench:pods            (brings the lab up if needed)
 
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -26,6 +28,8 @@ import type { ApiServerVerbs, ResourceRef } from '../src-main/apiserver/types.ts
 import { ControlPlane } from '../src-main/controlplane.ts'
 import { dockerCall, dockerOverSsh } from '../src-main/nodeagent/docker/client.ts'
 import { applyMachines, readLabMachines, readLabPodSyncOptions } from '../src-main/nodeagent/machines/lab-machines.ts'
+import { buildContainerCreate, type ContainerCreateOptions } from '../src-main/nodeagent/pods/container-spec.ts'
+import type { PodSyncOptions } from '../src-main/nodeagent/podsync/pod-sync.ts'
 import { MANAGED_LABEL, POD_NAME_LABEL, POD_UID_LABEL } from '../src-main/nodeagent/pods/names.ts'
 import { NodeConnection } from '../src-main/nodeagent/ssh/connection.ts'
 import { PinnedHostKeys } from '../src-main/nodeagent/ssh/pinned-host-keys.ts'
@@ -167,6 +171,8 @@ interface Bench {
   local: Map<string, Docker>
   /** Each node's Docker over our SSH transport, for the floor. */
   ssh: Map<string, { docker: Docker; close: () => Promise<void> }>
+  /** The agent's settings on the lab (pod network, DNS), so the floor builds the same containers. */
+  podSync: PodSyncOptions
 }
 
 function benchPod(lab: LabFile, name: string, nodeName: string, group: string): Pod {
@@ -229,33 +235,56 @@ async function deletePodsGone(bench: Bench): Promise<number> {
   return performance.now() - started
 }
 
-/** The floor: `count` containers round-robin over the nodes, created and started directly over SSH, 10 at a time per node. */
-async function floorCreateStart(bench: Bench, count: number): Promise<{ startMs: number; removeMs: number }> {
-  const perNode = new Map<string, number>(bench.nodeNames.map((n) => [n, 0]))
+/**
+ * The floor's containers: exactly what the agent would create for the bench's pods (the pod as the
+ * API server defaults it, built by the agent's own buildContainerCreate: the pod network, a static
+ * IP, DNS, restart policy, resources), minus the labels that would make the agent adopt them. IPs
+ * come from the top of each node's pod CIDR, which the agent's allocator (lowest free first) never
+ * reaches in this bench.
+ */
+async function floorSpecs(bench: Bench, count: number): Promise<Map<string, ContainerCreateOptions[]>> {
+  const byNode = new Map<string, ContainerCreateOptions[]>(bench.nodeNames.map((n) => [n, []]))
+  const network = bench.podSync.network ?? 'coxswain-pods'
+  const dns = bench.podSync.clusterDNS ?? { servers: [], domain: 'cluster.local' }
   for (let i = 0; i < count; i++) {
-    const node = bench.nodeNames[i % bench.nodeNames.length] ?? ''
-    perNode.set(node, (perNode.get(node) ?? 0) + 1)
+    const nodeName = bench.nodeNames[i % bench.nodeNames.length] ?? ''
+    const list = byNode.get(nodeName) ?? []
+    const node = (await bench.cp.api.get({ ...NODES, name: nodeName }, ctx)) as Node
+    const prefix = (node.spec?.podCIDR ?? '').split('.').slice(0, 3).join('.')
+    const admitted = (await bench.cp.api.create(PODS, benchPod(bench.lab, `${POD_PREFIX}floor-${i}`, nodeName, 'floor'), { ...ctx, dryRun: true })).object as Pod
+    const pod: Pod = { ...admitted, metadata: { ...admitted.metadata, uid: randomUUID() } }
+    const container = pod.spec?.containers[0]
+    if (!container || !prefix) throw new Error(`floor: no container or pod CIDR for ${nodeName}`)
+    const hostIP = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address
+    const options = buildContainerCreate(pod, container, { network, podIP: `${prefix}.${250 - list.length}`, ...(hostIP ? { hostIP } : {}), dns, attempt: 0 })
+    list.push({ ...options, Labels: { [FLOOR_LABEL]: 'pods' } })
+    byNode.set(nodeName, list)
   }
+  return byNode
+}
+
+/** The floor: the same containers round-robin over the nodes, created and started directly over SSH, 10 at a time per node. */
+async function floorCreateStart(bench: Bench, count: number): Promise<{ startMs: number; removeMs: number }> {
+  const specs = await floorSpecs(bench, count)
   const ids = new Map<string, string[]>()
   const call = <T>(what: string, fn: (abortSignal: AbortSignal) => Promise<T>) => dockerCall(what, settings.dockerCallTimeoutMs, fn)
   const started = performance.now()
-  await Promise.all([...perNode].map(async ([node, n]) => {
+  await Promise.all([...specs].map(async ([node, todo]) => {
     const docker = bench.ssh.get(node)?.docker
     if (!docker) throw new Error(`no SSH Docker for ${node}`)
     const created: string[] = []
     ids.set(node, created)
     let next = 0
     const worker = async () => {
-      while (next < n) {
-        next++
-        const container = await call(`create container on ${node}`, (abortSignal) =>
-          docker.createContainer({ Image: bench.lab.image, Cmd: ['sleep', '3600'], Labels: { [FLOOR_LABEL]: 'pods' }, abortSignal }),
-        )
+      while (next < todo.length) {
+        const spec = todo[next++]
+        if (!spec) break
+        const container = await call(`create container on ${node}`, (abortSignal) => docker.createContainer({ ...spec, abortSignal } as Docker.ContainerCreateOptions))
         created.push(container.id)
         await call(`start container on ${node}`, (abortSignal) => container.start({ abortSignal }))
       }
     }
-    await Promise.all(Array.from({ length: Math.min(n, settings.floorConcurrencyPerNode) }, worker))
+    await Promise.all(Array.from({ length: Math.min(todo.length, settings.floorConcurrencyPerNode) }, worker))
   }))
   const startMs = performance.now() - started
   const removing = performance.now()
@@ -338,8 +367,10 @@ async function main(): Promise<void> {
   console.log(`bench:pods on ${lab.nodes.length} lab nodes: ${settings.runs} runs of ${settings.pods} pods vs ${settings.pods} containers direct over SSH, then RSS with ${settings.rssPods} pods`)
   try {
     await cleanUp(bench)
-    const cp = new ControlPlane({ dataDir, log: quiet, podSync: readLabPodSyncOptions(labPath) })
+    const podSync = readLabPodSyncOptions(labPath)
+    const cp = new ControlPlane({ dataDir, log: quiet, podSync })
     bench.cp = cp
+    bench.podSync = podSync
     await cp.start()
     nodes = await Informer.start<Node>(cp.api, NODES)
     const joinStarted = performance.now()

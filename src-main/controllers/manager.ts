@@ -9,6 +9,7 @@ import type { Logger } from '../util/log.ts'
 import { InformerFactory } from './informer.ts'
 import { systemContext } from '../apiserver/api-server.ts'
 import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts'
+import { newScheduler } from '../scheduler/scheduler.ts'
 
 export interface ControllerContext {
   api: ApiServerVerbs
@@ -27,6 +28,7 @@ export type ControllerFactory = (context: ControllerContext) => ManagedControlle
 
 /** Every controller the manager runs, by name (the name is its log component and its user). */
 export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
+  scheduler: newScheduler,
   'node-lifecycle-controller': nodeLifecycleController,
 }
 

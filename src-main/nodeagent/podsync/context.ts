@@ -19,6 +19,7 @@ import type { NodeShell } from './node-access.ts'
 import type { ImageInfoCache } from './observe.ts'
 import type { ProbeKind, ProbeManager } from './probes.ts'
 import type { ContainerRuntime } from './runtime.ts'
+import type { OwnEvents } from './own-events.ts'
 
 export interface PodSyncSettings {
   nodeName: string
@@ -70,6 +71,13 @@ export interface SyncContext {
   unhealthy: Map<string, { uid: string; kind: ProbeKind }>
   /** Volume file fingerprints written per pod UID and volume name. */
   writtenVolumes: Map<string, Map<string, string>>
+  /**
+   * True when the agent knows pod `uid` has no container on the node: none was in any listing or
+   * event since the agent started, and it was never synced before. Marks the pod as seen.
+   */
+  knownEmpty(uid: string): boolean
+  /** Docker events the agent caused itself (a start it called), which need no sync of their own. */
+  ownEvents: OwnEvents
   ensureNetwork(podCIDR: string): Promise<void>
   /** Keeps what a write answered, so the next sync starts from it. */
   remember(pod: Pod): void

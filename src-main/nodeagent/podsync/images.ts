@@ -12,6 +12,9 @@ import type { ContainerWaiting } from '../pods/pod-status.ts'
 import { KeyedBackoff } from './backoff.ts'
 import { dockerMessage, type ContainerRuntime, type ImageInfo } from './runtime.ts'
 
+
+/** How long ErrImagePull stands before the next pass says ImagePullBackOff. */
+const ERR_IMAGE_PULL_SHOWN_MS = 1000
 export const REASON_PULLING = 'Pulling'
 export const REASON_PULLED = 'Pulled'
 export const REASON_FAILED = 'Failed'
@@ -74,7 +77,9 @@ export class ImageManager {
       this.#backoff.next(key, Date.now())
       this.#recorder.event(ref, 'Warning', REASON_FAILED, `Failed to pull image "${image}": ${reason}`)
       this.#recorder.event(ref, 'Warning', REASON_FAILED, `Error: ${ERR_IMAGE_PULL}`)
-      return { ok: false, waiting: { reason: ERR_IMAGE_PULL, message: `Failed to pull image "${image}": ${reason}` }, retryAfterMs: this.#backoff.remainingSinceUpdate(key) }
+      // Look again soon: that pass reports ImagePullBackOff for the rest of the back-off, as the kubelet does.
+      const retryAfterMs = Math.min(ERR_IMAGE_PULL_SHOWN_MS, this.#backoff.remainingSinceUpdate(key))
+      return { ok: false, waiting: { reason: ERR_IMAGE_PULL, message: `Failed to pull image "${image}": ${reason}` }, retryAfterMs }
     }
   }
 

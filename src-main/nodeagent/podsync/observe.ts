@@ -50,7 +50,12 @@ export class ImageInfoCache {
 /** Every container of pod `uid` on the node (all roles and attempts), inspected. */
 export async function observePod(runtime: ContainerRuntime, uid: string, scope: string[], images: ImageInfoCache): Promise<RuntimeContainer[]> {
   const summaries = await runtime.listContainers([`${MANAGED_LABEL}=true`, `${POD_UID_LABEL}=${uid}`, ...scope])
-  const inspected = await Promise.all(summaries.map((s) => runtime.inspectContainer(s.id)))
+  return observeContainers(runtime, uid, summaries.map((s) => s.id), images)
+}
+
+/** Containers `ids` of pod `uid`, inspected; gone ones and ones of another pod left out. */
+export async function observeContainers(runtime: ContainerRuntime, uid: string, ids: string[], images: ImageInfoCache): Promise<RuntimeContainer[]> {
+  const inspected = await Promise.all(ids.map((id) => runtime.inspectContainer(id)))
   const out: RuntimeContainer[] = []
   for (const info of inspected) {
     if (!info) continue

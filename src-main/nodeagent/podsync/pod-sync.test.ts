@@ -90,6 +90,21 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     expect(await events()).toEqual(expect.arrayContaining(['Pulled: Container image "busybox" already present on machine', 'Created: Created container: web', 'Started: Started container web']))
   })
 
+  it('starts a new pod with one create and one start, one inspect after and no sync caused by its own start', async () => {
+    await start()
+    runtime.reads.length = 0
+    const pod = await create(makePod('web').withContainer(container('web', 'busybox')).obj())
+    await until('the pod to be ready', () => ready('web'))
+    const name = `k8s_web_web_default_${pod.metadata.uid ?? ''}_0`
+    expect(runtime.calls.filter((c) => c.includes(pod.metadata.uid ?? ''))).toEqual([`create ${name}`, `start ${name}`])
+    expect(runtime.reads).toEqual([`inspect ${name}`])
+    // A restart the agent did not cause (Docker's restart policy, a hand) is still seen at once.
+    const c = named(pod, 'web')
+    if (!c) throw new Error('no container')
+    runtime.kill(c.id)
+    await until('the restart to be noticed', () => runtime.reads.some((r) => r.startsWith('list io.kubernetes.pod.uid=')))
+  })
+
   it('starts the infra container, then init containers one at a time, then app containers in order', async () => {
     await start()
     const pod = await create(

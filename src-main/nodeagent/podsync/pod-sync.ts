@@ -35,6 +35,8 @@ import { ProbeManager, type ProbeKind } from './probes.ts'
 import { dockerRuntime, type ContainerRuntime } from './runtime.ts'
 import { syncPod } from './sync-pod.ts'
 import { cleanUpOrphan, terminatePod } from './terminate.ts'
+import { OwnEvents } from './own-events.ts'
+import { isDeepStrictEqual } from 'node:util'
 import { KeyedQueue, type HandleResult } from './work-queue.ts'
 
 export interface PodSyncOptions {
@@ -146,6 +148,11 @@ class PodSync {
   readonly #terminating = new Map<string, Promise<void>>()
   /** Pods whose last sync failed: how often in a row, and not before when to try again. */
   readonly #failures = new Map<string, { count: number; retryAt: number }>()
+  /** Pod UIDs with (possibly) containers here: seen in a listing or an event, or synced before. */
+  readonly #touched = new Set<string>()
+  /** A full listing has succeeded, so a UID not in #touched truly has no container here. */
+  #listed = false
+  readonly #ownEvents = new OwnEvents()
   readonly #stopping = new AbortController()
   #eventsAbort: AbortController | undefined
   #kick: (() => void) | undefined
@@ -155,7 +162,7 @@ class PodSync {
   #resyncing: Promise<void> | undefined
   #resyncAgain = false
   /** Pod UIDs the last full listing found containers or volumes of. */
-  #listed = new Set<string>()
+  #listedUids = new Set<string>()
   #disposeState: (() => void) | undefined
   #network: { cidr: string; ready: Promise<void> } | undefined
   #resolveSynced: () => void = () => {}
@@ -210,6 +217,12 @@ class PodSync {
       waiting: new Map(),
       unhealthy,
       writtenVolumes: new Map(),
+      knownEmpty: (uid) => {
+        const empty = this.#listed && !this.#touched.has(uid)
+        this.#touched.add(uid)
+        return empty
+      },
+      ownEvents: this.#ownEvents,
       ensureNetwork: (cidr) => this.#ensureNetwork(cidr),
       remember: (pod) => this.#remember(pod),
       stopping: this.#stopping.signal,
@@ -316,8 +329,12 @@ class PodSync {
     const cached = this.#pods.get(uid)
     if (cached && !newer(pod, cached)) return
     this.#pods.set(uid, pod)
-    // Our own status write coming back: nothing new to act on.
+    // Our own status write coming back: nothing new to act on. The watch may deliver it before the
+    // write answers (and the sync remembers it), so a status-only change while the pod's sync is in
+    // hand counts as ours too — that sync writes the status it computed either way (a conflicting
+    // write by someone else is re-read and overwritten, as the kubelet's status manager does).
     if (cached && cached.metadata.resourceVersion === pod.metadata.resourceVersion) return
+    if (cached && this.#queue.inHand(uid) && onlyStatusChanged(cached, pod)) return
     this.#queue.add(uid)
   }
 
@@ -394,7 +411,7 @@ class PodSync {
    * new pod beside a stale one, and `synced` (which the node's Ready report waits for) means clean.
    */
   async #clearStale(): Promise<void> {
-    const orphans = [...this.#listed].filter((uid) => !this.#pods.has(uid))
+    const orphans = [...this.#listedUids].filter((uid) => !this.#pods.has(uid))
     const deleting = [...this.#pods.values()].filter((pod) => pod.metadata.deletionTimestamp)
     if (!orphans.length && !deleting.length) return
     this.#log.info('removing what was deleted while the node was away, before starting pods', { orphans: orphans.length, terminating: deleting.length })
@@ -410,6 +427,7 @@ class PodSync {
     const run = terminatePod(this.#sc, pod)
       .then(() => {
         this.#terminating.delete(uid)
+        this.#touched.delete(uid)
         this.#queue.forget(uid)
       })
       .catch((err: unknown) => {
@@ -451,8 +469,12 @@ class PodSync {
             const uid = /^k8s_.+_([0-9a-fA-F-]{8,})$/.exec(name)?.[1]
             if (uid) uids.add(uid)
           }
-          this.#listed = uids
-          for (const uid of uids) if (!this.#pods.has(uid)) this.#queue.add(uid)
+          this.#listedUids = uids
+          for (const uid of uids) {
+            this.#touched.add(uid)
+            if (!this.#pods.has(uid)) this.#queue.add(uid)
+          }
+          this.#listed = true
         } catch (err) {
           this.#log.warn('listing the node’s containers failed', { err })
         }
@@ -523,7 +545,9 @@ class PodSync {
         for await (const event of events) {
           this.#lastEventNano = event.timeNano
           const uid = event.attributes[POD_UID_LABEL]
-          if (uid) this.#queue.add(uid)
+          if (!uid) continue
+          this.#touched.add(uid)
+          if (!this.#ownEvents.consume(event.id, event.action)) this.#queue.add(uid)
         }
       } catch (err) {
         if (!abort.signal.aborted) this.#log.debug('event stream broke', { err })
@@ -554,6 +578,12 @@ class PodSync {
 }
 
 /** Whether `a` is a later version of the same object than `b` (store revisions are numbers). */
+/** Everything but status and the bookkeeping that changes with any write is the same. */
+function onlyStatusChanged(before: Pod, after: Pod): boolean {
+  const strip = (p: Pod): unknown => ({ ...p, status: undefined, metadata: { ...p.metadata, resourceVersion: undefined, managedFields: undefined } })
+  return isDeepStrictEqual(strip(before), strip(after))
+}
+
 function newer(a: Pod, b: Pod): boolean {
   const ra = a.metadata.resourceVersion ?? ''
   const rb = b.metadata.resourceVersion ?? ''

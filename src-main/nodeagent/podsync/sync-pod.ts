@@ -19,7 +19,7 @@ import { formatPod, INFRA_CONTAINER_NAME, VOLUME_NAME_LABEL } from '../pods/name
 import { REASON_CRASH_LOOP_BACK_OFF, type ContainerWaiting } from '../pods/pod-status.ts'
 import { ConfigLookup, envSources } from './config-sources.ts'
 import { containerRef, scopedContainer, scopedVolume, scopeList, type SyncContext } from './context.ts'
-import { newestFirst, observePod, type RuntimeContainer } from './observe.ts'
+import { newestFirst, observeContainers, observePod, type RuntimeContainer } from './observe.ts'
 import { describePlan, isRunning, planActs, planPod, type ContainerStep, type Kill, type PodPlan } from './plan.ts'
 import type { ProbeTarget } from './probes.ts'
 import { dockerMessage, dockerStatusOf, isConflict } from './runtime.ts'
@@ -53,7 +53,10 @@ export function graceSeconds(pod: Pod): number {
 /** Syncs a pod that exists, is bound here and is not being deleted. `bound`: every pod bound to the node. */
 export async function syncPod(sc: SyncContext, pod: Pod, bound: () => Iterable<Pod>): Promise<HandleResult> {
   const uid = pod.metadata.uid ?? ''
-  const containers = await observePod(sc.runtime, uid, scopeList(sc.settings), sc.imageInfo)
+  // A pod the agent has never seen a container of (not in any listing, event or earlier sync since
+  // it started) has none: skip asking. Should another agent have made one meanwhile, creating ours
+  // collides on the deterministic name (409) and the next pass lists and adopts.
+  const containers = sc.knownEmpty(uid) ? [] : await observePod(sc.runtime, uid, scopeList(sc.settings), sc.imageInfo)
   if (isTerminal(pod)) return syncTerminal(sc, pod, containers)
 
   const run = new PodRun(sc, pod, containers, bound)
@@ -73,7 +76,9 @@ export async function syncPod(sc: SyncContext, pod: Pod, bound: () => Iterable<P
   const plan = planPod(pod, containers, new Set(sc.unhealthy.keys()))
   if (planActs(plan)) sc.log.debug('acting on pod', { pod: formatPod(pod), plan: describePlan(plan) })
   await run.execute(plan)
-  const after = run.changed ? await observePod(sc.runtime, uid, scopeList(sc.settings), sc.imageInfo) : containers
+  // Only this pass touched the pod's containers (one sync per pod at a time): inspecting the ones it
+  // knows is the same answer as listing them again, one round trip cheaper.
+  const after = run.changed ? await observeContainers(sc.runtime, uid, run.containerIds(), sc.imageInfo) : containers
   const written = await writeStatus(sc, pod, after)
   updateProbes(sc, written ?? pod, after)
   return run.requeueAfterMs === undefined ? {} : { requeueAfterMs: run.requeueAfterMs }
@@ -125,6 +130,8 @@ class PodRun {
   #context: PodContext | undefined
   /** Something was made, started, stopped or removed: observe again before computing the status. */
   changed = false
+  readonly #created: string[] = []
+  readonly #removed = new Set<string>()
   requeueAfterMs: number | undefined
 
   constructor(sc: SyncContext, pod: Pod, containers: RuntimeContainer[], bound: () => Iterable<Pod>) {
@@ -134,6 +141,22 @@ class PodRun {
     this.#containers = containers
     this.#bound = bound
     this.#lookup = new ConfigLookup(sc.api, sc.ctx, pod.metadata.namespace ?? 'default')
+  }
+
+  /** The pod's containers after this pass: those observed before it, less removed, plus created. */
+  containerIds(): string[] {
+    return [...this.#containers.map((c) => c.id).filter((id) => !this.#removed.has(id)), ...this.#created]
+  }
+
+  /** Starts a container; its `start` event is the agent's own doing and needs no further sync. */
+  async #start(id: string): Promise<void> {
+    this.#sc.ownEvents.expect(id, 'start')
+    try {
+      await this.#sc.runtime.startContainer(id)
+    } catch (err) {
+      this.#sc.ownEvents.forget(id, 'start')
+      throw err
+    }
   }
 
   requeue(ms: number): void {
@@ -151,6 +174,7 @@ class PodRun {
     const sc = this.#sc
     for (const c of plan.remove) {
       await sc.runtime.removeContainer(c.id)
+      this.#removed.add(c.id)
       this.changed = true
     }
     await this.#kill(plan.kill)
@@ -165,7 +189,7 @@ class PodRun {
         sandbox = plan.sandbox.container.id
         break
       case 'start':
-        await sc.runtime.startContainer(plan.sandbox.container.id)
+        await this.#start(plan.sandbox.container.id)
         this.changed = true
         sandbox = plan.sandbox.container.id
         break
@@ -231,7 +255,7 @@ class PodRun {
       case 'wait':
         return cs.role === 'app'
       case 'start':
-        await sc.runtime.startContainer(step.container.id)
+        await this.#start(step.container.id)
         this.changed = true
         sc.recorder.event(ref, 'Normal', REASON_STARTED, `Started container ${cs.name}`)
         return cs.role === 'app'
@@ -275,6 +299,7 @@ class PodRun {
     let id: string
     try {
       id = await sc.runtime.createContainer(scopedContainer(options, sc.settings.scopeLabels))
+      this.#created.push(id)
     } catch (err) {
       if (isConflict(err)) {
         // Made by an earlier run of the agent that did not live to see it: adopt it on the next pass.
@@ -296,7 +321,7 @@ class PodRun {
     this.#setWaiting(cs.name, undefined)
     sc.recorder.event(ref, 'Normal', REASON_CREATED, `Created container: ${cs.name}`)
     try {
-      await sc.runtime.startContainer(id)
+      await this.#start(id)
     } catch (err) {
       const message = dockerMessage(err)
       sc.recorder.event(ref, 'Warning', REASON_FAILED, `Error: failed to start container "${cs.name}": ${message}`)
@@ -337,13 +362,14 @@ class PodRun {
     let id: string
     try {
       id = await sc.runtime.createContainer(scopedContainer(options, sc.settings.scopeLabels))
+      this.#created.push(id)
     } catch (err) {
       if (!isConflict(err)) throw err
       this.changed = true
       this.requeue(0)
       return null
     }
-    await sc.runtime.startContainer(id)
+    await this.#start(id)
     this.changed = true
     return id
   }

@@ -47,6 +47,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly networks = new Map<string, NetworkInfo>()
   /** Every mutating call, as `verb name`: `create k8s_web_…_0`, `stop k8s_web_…_0 t=30`. */
   readonly calls: string[] = []
+  /** Container lists (`list <uid filter>` or `list all`) and inspects, in order. */
+  readonly reads: string[] = []
   /** Answers execs; default: exit 0, no output. */
   execHandler: (c: FakeContainer, cmd: string[]) => ExecOutput | Promise<ExecOutput> = () => ({ exitCode: 0, stdout: '', stderr: '' })
   /** Answers pulls; default: the registry cannot be reached. */
@@ -144,6 +146,7 @@ export class FakeRuntime implements ContainerRuntime {
   // ── the contract ──────────────────────────────────────────────────────────────────────────────
 
   async listContainers(labels: string[]): Promise<ContainerSummary[]> {
+    this.reads.push(`list ${labels.filter((l) => l.startsWith('io.kubernetes.pod.uid=')).join(' ') || 'all'}`)
     const wanted = labels.map((l) => l.split('=') as [string, string])
     return [...this.containers.values()]
       .filter((c) => wanted.every(([k, v]) => c.labels[k] === v))
@@ -151,6 +154,7 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   async inspectContainer(id: string): Promise<DockerContainerInspect | null> {
+    this.reads.push(`inspect ${this.containers.get(id)?.name ?? id}`)
     const c = this.containers.get(id) ?? this.byName(id)
     if (!c) return null
     const network = c.networkMode.startsWith('container:') ? {} : { [c.networkMode]: { IPAddress: c.state === 'running' ? c.ip : '', IPAMConfig: c.ip ? { IPv4Address: c.ip } : null } }

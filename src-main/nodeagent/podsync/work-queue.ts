@@ -94,6 +94,11 @@ export class KeyedQueue {
   }
 
   /** Keys being handled right now. */
+  /** True while `key` is being handled. */
+  inHand(key: string): boolean {
+    return this.#processing.has(key)
+  }
+
   get active(): number {
     return this.#processing.size
   }
