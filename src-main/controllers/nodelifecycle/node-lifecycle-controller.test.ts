@@ -153,15 +153,17 @@ describe('NodeLifecycleController', () => {
     await addNode('n2')
     await runPod('a', 'n1')
     await runPod('b', 'n2')
-    await start()
+    // Both before the controller looks: one at a time, the first would be judged with the other still heard.
     await setMachine('n1', 'Unreachable')
     await setMachine('n2', 'Unreachable')
+    await start()
     await eventually(async () => (await ready('n1')) === 'Unknown' && (await ready('n2')) === 'Unknown', 'both nodes to be Unknown')
     await eventually(async () => taintKeys(await getNode('n1')).join() === `${UNREACHABLE}:NoSchedule`, 'n1 to have only the NoSchedule taint')
     s.clock.advance(30)
     await eventually(async () => taintKeys(await getNode('n2')).join() === `${UNREACHABLE}:NoSchedule`, 'n2 to have only the NoSchedule taint')
     expect(await deleting('a')).toBe(false)
     expect(await deleting('b')).toBe(false)
+    for (const name of ['a', 'b']) expect((await getPod(name))?.status?.conditions?.find((c) => c.type === 'Ready')?.status, `${name} still Ready`).toBe('True')
   })
 
   it('takes its taints off when the agent posts Ready again, and cancels pending evictions', async () => {

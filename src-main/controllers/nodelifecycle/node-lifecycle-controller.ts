@@ -17,7 +17,8 @@
 // control plane's side (a laptop that slept, its network down) than on every machine, and
 // evicting everything would only cause a storm of restarts when it comes back. Then, and for one
 // grace period after any node is heard again, unreachable nodes get no NoExecute taint (taints
-// already there are removed), as Kubernetes does in a fully disrupted zone.
+// already there are removed) and their pods are not marked unready, as Kubernetes does in a fully
+// disrupted zone. The same hold follows a suspend of this process (see #noticeSuspend).
 //
 // Eviction is a graceful DELETE of the pod (the taint manager's way, not the Eviction API). The
 // pod stays Terminating until its node returns and stops its containers, or until the Node is
@@ -56,6 +57,8 @@ export const REASON_TAINT_EVICTION = 'TaintManagerEviction'
 export const REASON_EVICTIONS_PAUSED = 'EvictionsPaused'
 
 const COMPONENT = 'node-lifecycle-controller'
+/** A monitor tick this much later than due means the process was suspended, not merely busy. */
+const SUSPEND_GAP_MS = 5_000
 const MACHINES: ResourceRef = { group: 'coxswain.dev', version: 'v1alpha1', resource: 'machines' }
 const NODE_LEASES: ResourceRef = { ...RESOURCES.leases, namespace: 'kube-node-lease' }
 const STRATEGIC = 'application/strategic-merge-patch+json'
@@ -125,7 +128,10 @@ export class NodeLifecycleController implements ManagedController {
     this.#evictionQueue.start()
     for (const node of this.#nodes.list()) this.#nodeQueue.add(node.metadata.name ?? '')
     // Heartbeats that stop arriving make no event: look at every node now and then.
+    let lastTickMs = Date.now()
     this.#monitor = setInterval(() => {
+      this.#noticeSuspend(Date.now() - lastTickMs)
+      lastTickMs = Date.now()
       for (const node of this.#nodes.list()) this.#nodeQueue.add(node.metadata.name ?? '')
     }, this.#settings.monitorPeriodMs)
   }
@@ -149,6 +155,19 @@ export class NodeLifecycleController implements ManagedController {
       startedMs: this.#startedMs,
       gracePeriodMs: this.#settings.gracePeriodMs,
     })
+  }
+
+  /**
+   * A tick far later than due means this process was suspended (a laptop that slept): every node's
+   * connection will now fail at about the same moment, but one after the other, so the first would
+   * look like the only one down. Evictions are held for a grace period, as in full disruption.
+   * Wall-clock time on purpose: the monotonic clock stands still during a suspend.
+   */
+  #noticeSuspend(sinceLastTickMs: number): void {
+    const late = sinceLastTickMs - this.#settings.monitorPeriodMs
+    if (late < SUSPEND_GAP_MS) return
+    this.#pausedUntilMs = Math.max(this.#pausedUntilMs, this.#now().getTime() + this.#settings.gracePeriodMs)
+    this.#log.warn('this process was suspended; evictions from unreachable nodes are held while connections settle', { suspendedMs: late })
   }
 
   /** Whether evictions from unreachable nodes are held now (every node unhealthy, or just after). */
@@ -181,9 +200,11 @@ export class NodeLifecycleController implements ManagedController {
         this.#log.warn('node is not heard any more', { node: name, reason: health.reason, message: health.message })
         this.#recorder.event(node, 'Normal', REASON_NODE_NOT_READY, `Node ${name} status is now: NodeNotReady`)
       }
-      if (condition(node, 'Ready')?.status === 'Unknown') await this.#markPodsNotReady(name, now)
     }
     const paused = this.#evictionsPaused(nowMs)
+    // Not while every node is unheard: the control plane is the one cut off, and taking every pod out
+    // of every Service would turn its own outage into the workloads' when it comes back.
+    if (!health.alive && !paused && condition(node, 'Ready')?.status === 'Unknown') await this.#markPodsNotReady(name, now)
     // A node heard again whose agent has not yet said Ready (it is clearing stale pods first) keeps
     // its NoSchedule taint, but nothing more is evicted from it.
     const taints = reconcileTaints(node, now, { holdUnreachableEviction: paused || health.alive })
