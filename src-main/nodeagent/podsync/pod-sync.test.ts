@@ -292,6 +292,16 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     expect(said.indexOf('Failed: Error: ErrImagePull')).toBeLessThan(said.indexOf('Failed: Error: ImagePullBackOff'))
   })
 
+  it('puts the service links of the pod\'s namespace into its containers\' environment, unless turned off', async () => {
+    await s.api.create({ group: '', version: 'v1', resource: 'services', namespace: 'default' }, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache' }, spec: { clusterIP: '10.96.0.20', ports: [{ name: 'redis', port: 6379 }] } }, admin)
+    await start()
+    const linked = await create(makePod('linked').withContainer(container('app', 'busybox')).obj())
+    const unlinked = await create(makePod('unlinked').withContainer(container('app', 'busybox')).withSpec({ enableServiceLinks: false }).obj())
+    await until('both pods to be ready', async () => (await ready('linked')) && (await ready('unlinked')))
+    expect(named(linked, 'app')?.options.Env).toEqual(expect.arrayContaining(['CACHE_SERVICE_HOST=10.96.0.20', 'CACHE_SERVICE_PORT_REDIS=6379', 'CACHE_PORT=tcp://10.96.0.20:6379']))
+    expect((named(unlinked, 'app')?.options.Env ?? []).filter((e) => e.startsWith('CACHE_'))).toEqual([])
+  })
+
   it('writes configMap and secret volumes on the node and fills env from them', async () => {
     const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { greeting: 'hello' } }
     const secret: Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'default' }, data: { token: Buffer.from('s3cret').toString('base64') } }
