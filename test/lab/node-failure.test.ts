@@ -21,6 +21,7 @@ import { container, makePod } from '../../src-main/api/testing/builders.ts'
 import { systemContext } from '../../src-main/apiserver/api-server.ts'
 import { RESOURCES, resourceRef } from '../../src-main/apiserver/resources.ts'
 import { ControlPlane } from '../../src-main/controlplane.ts'
+import { CLUSTER_CONTROLLERS } from '../../src-main/controllers/manager.ts'
 import { applyMachines, labMachines, readLabPodSyncOptions } from '../../src-main/nodeagent/machines/lab-machines.ts'
 import { POD_UID_LABEL } from '../../src-main/nodeagent/pods/names.ts'
 import { startHttpServer, type RunningHttpServer } from '../../src-main/server/http-server.ts'
@@ -175,6 +176,62 @@ describe('a node that fails', () => {
       }
     }, 180_000)
   }
+})
+
+describe('replacements', () => {
+  it('a powered-off node’s replicas run Ready on the other nodes, none scheduled onto it while it is away', async () => {
+    const replicas = 6
+    const template = {
+      metadata: { labels: { app: 'moving' } },
+      spec: { terminationGracePeriodSeconds: 1, containers: [container('main', lab.image, { command: ['sleep', '3600'], imagePullPolicy: 'IfNotPresent' })] },
+    }
+    const active = async (): Promise<Pod[]> =>
+      ((await cp.api.list(resourceRef(RESOURCES.pods, NS), { labelSelector: 'app=moving' }, ctx)).items as Pod[]).filter((p) => !p.metadata.deletionTimestamp)
+    // The owner: a ReplicaSet once its controller is in the build, until then a loop that recreates what is deleted.
+    let owner: NodeJS.Timeout | undefined
+    if ('replicaset-controller' in CLUSTER_CONTROLLERS) {
+      const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'moving', namespace: NS }, spec: { replicas, selector: { matchLabels: { app: 'moving' } }, template } }
+      await cp.api.create(resourceRef(RESOURCES.replicasets, NS), rs, ctx)
+    } else {
+      let busy = false
+      owner = setInterval(() => {
+        if (busy) return
+        busy = true
+        void active()
+          .then(async (pods) => {
+            for (let i = pods.length; i < replicas; i++) {
+              await cp.api.create(resourceRef(RESOURCES.pods, NS), { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'moving-', namespace: NS, labels: template.metadata.labels }, spec: template.spec }, ctx)
+            }
+          })
+          .finally(() => (busy = false))
+      }, 25)
+    }
+    try {
+      await waitFor(`${replicas} replicas Ready`, async () => (await active()).filter(podReady).length === replicas, 60_000)
+      const counts = new Map<string, number>()
+      for (const p of await active()) counts.set(p.spec?.nodeName ?? '', (counts.get(p.spec?.nodeName ?? '') ?? 0) + 1)
+      const victim = [...counts.entries()].sort((x, y) => y[1] - x[1])[0]?.[0] ?? 'node-2'
+
+      await injectFault(victim, 'poweroff')
+      await waitFor(`${replicas} replicas Ready off ${victim}`, async () => {
+        const pods = (await active()).filter((p) => p.spec?.nodeName !== victim)
+        return pods.filter(podReady).length === replicas
+      }, 30_000)
+      expect((await active()).filter((p) => p.spec?.nodeName === victim)).toEqual([])
+
+      await injectFault(victim, 'poweron')
+      await allNodesReady()
+      const pods = await active()
+      expect(pods.filter(podReady)).toHaveLength(replicas)
+      for (const pod of pods) {
+        const running = await Promise.all(lab.nodes.map((n) => runningContainersOf(n.name, pod.metadata.uid ?? '')))
+        expect(running.reduce((x, y) => x + y, 0), `${pod.metadata.name} runs once`).toBe(1)
+      }
+    } finally {
+      clearInterval(owner)
+      await cp.api.delete(resourceRef(RESOURCES.replicasets, NS, 'moving'), {}, ctx).catch(() => undefined)
+    }
+  }, 180_000)
 })
 
 describe('cordon and drain with kubectl', () => {
