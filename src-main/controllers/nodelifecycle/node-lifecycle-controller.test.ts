@@ -6,7 +6,7 @@ import { admin, eventually, newTestServer, quietLog, type TestServer } from '../
 import { RESOURCES, resourceRef } from '../../apiserver/resources.ts'
 import type { ResourceRef } from '../../apiserver/types.ts'
 import { ControllerManager } from '../manager.ts'
-import { NodeLifecycleController } from './node-lifecycle-controller.ts'
+import { NodeLifecycleController, suspendedFor } from './node-lifecycle-controller.ts'
 
 const MACHINES: ResourceRef = { group: 'coxswain.dev', version: 'v1alpha1', resource: 'machines' }
 const LEASES: ResourceRef = { ...RESOURCES.leases, namespace: 'kube-node-lease' }
@@ -208,5 +208,17 @@ describe('NodeLifecycleController', () => {
     await eventually(() => deleting('web'), 'web to be evicted')
     expect(await deleting('db')).toBe(false)
     expect(taintKeys(await getNode('n1'))).toEqual(['dedicated:NoExecute'])
+  })
+})
+
+describe('suspendedFor', () => {
+  it.each([
+    [500, undefined],
+    [3_000, undefined],
+    [5_499, undefined],
+    [5_500, 5_000],
+    [3_600_500, 3_600_000],
+  ])('a tick %i ms after the last (period 500 ms): %s', (since, want) => {
+    expect(suspendedFor(since, 500)).toBe(want)
   })
 })

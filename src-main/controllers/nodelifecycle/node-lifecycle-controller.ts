@@ -164,8 +164,8 @@ export class NodeLifecycleController implements ManagedController {
    * Wall-clock time on purpose: the monotonic clock stands still during a suspend.
    */
   #noticeSuspend(sinceLastTickMs: number): void {
-    const late = sinceLastTickMs - this.#settings.monitorPeriodMs
-    if (late < SUSPEND_GAP_MS) return
+    const late = suspendedFor(sinceLastTickMs, this.#settings.monitorPeriodMs)
+    if (late === undefined) return
     this.#pausedUntilMs = Math.max(this.#pausedUntilMs, this.#now().getTime() + this.#settings.gracePeriodMs)
     this.#log.warn('this process was suspended; evictions from unreachable nodes are held while connections settle', { suspendedMs: late })
   }
@@ -196,7 +196,9 @@ export class NodeLifecycleController implements ManagedController {
       if (conditions) {
         // Written against the version judged: had the agent posted since, this fails and the next look decides again.
         const patch = { metadata: { resourceVersion: node.metadata.resourceVersion }, status: { conditions } }
-        node = await this.#writeNode(resourceRef(RESOURCES.nodes, undefined, name, 'status'), STRATEGIC, patch)
+        const written = await this.#writeNode(resourceRef(RESOURCES.nodes, undefined, name, 'status'), STRATEGIC, patch)
+        if (!written) return
+        node = written
         this.#log.warn('node is not heard any more', { node: name, reason: health.reason, message: health.message })
         this.#recorder.event(node, 'Normal', REASON_NODE_NOT_READY, `Node ${name} status is now: NodeNotReady`)
       }
@@ -210,7 +212,9 @@ export class NodeLifecycleController implements ManagedController {
     const taints = reconcileTaints(node, now, { holdUnreachableEviction: paused || health.alive })
     if (taints) {
       const patch = { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { taints } }
-      node = await this.#writeNode(resourceRef(RESOURCES.nodes, undefined, name), MERGE, patch)
+      const written = await this.#writeNode(resourceRef(RESOURCES.nodes, undefined, name), MERGE, patch)
+      if (!written) return
+      node = written
       this.#log.info('node taints', { node: name, taints: taints.map((t) => `${t.key}:${t.effect}`) })
     }
     const noExecute = (node.spec?.taints ?? []).some((t) => t.effect === 'NoExecute')
@@ -220,8 +224,14 @@ export class NodeLifecycleController implements ManagedController {
     }
   }
 
-  async #writeNode(ref: ResourceRef, type: typeof STRATEGIC | typeof MERGE, patch: object): Promise<Node> {
-    return (await this.#api.patch(ref, type, patch, this.#ctx)).object as Node
+  /** Undefined on a conflict: the node changed since it was judged, and its change queues it again. */
+  async #writeNode(ref: ResourceRef, type: typeof STRATEGIC | typeof MERGE, patch: object): Promise<Node | undefined> {
+    try {
+      return (await this.#api.patch(ref, type, patch, this.#ctx)).object as Node
+    } catch (err) {
+      if (isCode(err, 409, 404)) return undefined
+      throw err
+    }
   }
 
   #nodeGone(node: Node): void {
@@ -312,6 +322,12 @@ export class NodeLifecycleController implements ManagedController {
   }
 }
 
+
+/** How long this process was suspended, judging by a tick `sinceLastTickMs` after the last one; undefined if it was merely late. */
+export function suspendedFor(sinceLastTickMs: number, periodMs: number): number | undefined {
+  const late = sinceLastTickMs - periodMs
+  return late >= SUSPEND_GAP_MS ? late : undefined
+}
 
 /** For CLUSTER_CONTROLLERS. */
 export function nodeLifecycleController(context: ControllerContext): NodeLifecycleController {
