@@ -5,7 +5,7 @@
 // Ready=Unknown with the unreachable taints, its pods are not Ready and are evicted, pods elsewhere
 // are untouched; when the node returns its evicted pods' containers are gone before it is Ready
 // again (and before a new pod starts there), their objects are gone, no pod runs twice, the
-// taints are off. Cordon and drain go through the REST door with the real kubectl binaries.
+// taints are off. Also for a crash (connections reset) and a freeze (every process stopped). Cordon and drain go through the REST door with the real kubectl binaries.
 // Waits poll with deadlines; no timing is asserted (bench/failover.ts measures).
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -102,6 +102,7 @@ afterEach(async () => {
   for (const n of lab.nodes) {
     await injectFault(n.name, 'heal').catch(() => undefined)
     await injectFault(n.name, 'poweron').catch(() => undefined)
+    await injectFault(n.name, 'thaw').catch(() => undefined)
     await cp.api.patch(resourceRef(RESOURCES.nodes, undefined, n.name), 'application/merge-patch+json', { spec: { unschedulable: null } }, ctx).catch(() => undefined)
   }
   await deleteAllPods()
@@ -115,8 +116,13 @@ afterAll(async () => {
 })
 
 describe('a node that fails', () => {
-  for (const fault of ['poweroff', 'partition'] as const) {
-    const restore = fault === 'poweroff' ? 'poweron' : 'heal'
+  const faults = [
+    ['poweroff', 'poweron'],
+    ['partition', 'heal'],
+    ['crash', 'poweron'],
+    ['freeze', 'thaw'],
+  ] as const
+  for (const [fault, restore] of faults) {
     it(`${fault}: Unknown and tainted, its pods evicted; back: old containers gone before Ready, nothing twice`, async () => {
       const [a, b, elsewhere] = await Promise.all([runPod('victim-a', 'node-2'), runPod('victim-b', 'node-2'), runPod('bystander', 'node-1')])
 
