@@ -5,7 +5,8 @@
 // Ready=Unknown with the unreachable taints, its pods are not Ready and are evicted, pods elsewhere
 // are untouched; when the node returns its evicted pods' containers are gone before it is Ready
 // again (and before a new pod starts there), their objects are gone, no pod runs twice, the
-// taints are off. Also for a crash (connections reset) and a freeze (every process stopped). Cordon and drain go through the REST door with the real kubectl binaries.
+// taints are off. Also for a crash (connections reset), a freeze (every process stopped) and a
+// stopped Docker engine (Ready=False, not-ready: evicted after 10 s; cleaned up before Ready again). Cordon and drain go through the REST door with the real kubectl binaries.
 // Waits poll with deadlines; no timing is asserted (bench/failover.ts measures).
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -33,6 +34,7 @@ const quiet = createLogger({ suite: 'lab/node-failure' }, (line) => process.stde
 const ctx = systemContext('lab-test')
 const NS = 'default'
 const UNREACHABLE = 'node.kubernetes.io/unreachable'
+const NOT_READY = 'node.kubernetes.io/not-ready'
 
 let lab: LabFile
 let dataDir: string
@@ -103,6 +105,7 @@ afterEach(async () => {
     await injectFault(n.name, 'heal').catch(() => undefined)
     await injectFault(n.name, 'poweron').catch(() => undefined)
     await injectFault(n.name, 'thaw').catch(() => undefined)
+    await injectFault(n.name, 'start-docker').catch(() => undefined)
     await cp.api.patch(resourceRef(RESOURCES.nodes, undefined, n.name), 'application/merge-patch+json', { spec: { unschedulable: null } }, ctx).catch(() => undefined)
   }
   await deleteAllPods()
@@ -116,27 +119,31 @@ afterAll(async () => {
 })
 
 describe('a node that fails', () => {
+  // Nobody hears the node (Ready=Unknown, unreachable), or it answers without a container runtime (Ready=False, not-ready).
   const faults = [
-    ['poweroff', 'poweron'],
-    ['partition', 'heal'],
-    ['crash', 'poweron'],
-    ['freeze', 'thaw'],
+    ['poweroff', 'poweron', 'Unknown', UNREACHABLE],
+    ['partition', 'heal', 'Unknown', UNREACHABLE],
+    ['crash', 'poweron', 'Unknown', UNREACHABLE],
+    ['freeze', 'thaw', 'Unknown', UNREACHABLE],
+    ['stop-docker', 'start-docker', 'False', NOT_READY],
   ] as const
-  for (const [fault, restore] of faults) {
-    it(`${fault}: Unknown and tainted, its pods evicted; back: old containers gone before Ready, nothing twice`, async () => {
+  for (const [fault, restore, ready, taint] of faults) {
+    it(`${fault}: Ready=${ready}, tainted ${taint}, its pods evicted; back: old containers gone before Ready, nothing twice`, async () => {
       const [a, b, elsewhere] = await Promise.all([runPod('victim-a', 'node-2'), runPod('victim-b', 'node-2'), runPod('bystander', 'node-1')])
 
       await injectFault('node-2', fault)
-      await waitFor('node-2 Ready=Unknown with the unreachable taints', async () => {
+      // Docker's absence is seen by the agent's next probe (every 10 s), the others within about 4 s.
+      await waitFor(`node-2 Ready=${ready} with the ${taint} taints`, async () => {
         const node = await nodeOf('node-2')
-        return readyOf(node) === 'Unknown' && taintsOf(node).join() === `${UNREACHABLE}:NoExecute,${UNREACHABLE}:NoSchedule`
+        return readyOf(node) === ready && taintsOf(node).join() === `${taint}:NoExecute,${taint}:NoSchedule`
       }, 20_000)
-      // Evicted after the default toleration: Terminating, since nobody can stop their containers yet.
+      // Evicted after the default toleration (unreachable 0 s, not-ready 10 s): Terminating, since
+      // nobody can stop their containers yet.
       await waitFor('node-2’s pods evicted', async () => {
         const pods = await Promise.all([podOf('victim-a'), podOf('victim-b')])
         return pods.every((p) => p === undefined || p.metadata.deletionTimestamp !== undefined)
-      }, 20_000)
-      for (const name of ['victim-a', 'victim-b']) expect(podReady(await podOf(name)), `${name} not Ready`).toBe(false)
+      }, 30_000)
+      if (ready === 'Unknown') for (const name of ['victim-a', 'victim-b']) expect(podReady(await podOf(name)), `${name} not Ready`).toBe(false)
       const bystander = await podOf('bystander')
       expect(bystander?.metadata.deletionTimestamp, 'a pod on a healthy node stays').toBeUndefined()
       expect(podReady(bystander)).toBe(true)

@@ -21,13 +21,11 @@ export interface PodSyncComponentOptions {
 export function podSyncComponent(deps: PodSyncComponentOptions): NodeComponentFactory {
   return (session) => {
     let handle: PodSyncHandle | undefined
-    let settled = false
     const host = session.host
     return {
       // The node reports Ready only once pod sync has removed what was deleted while it was away.
-      settled: () => settled,
+      settled: () => handle?.settled() ?? false,
       start: () => {
-        settled = false
         const options = { ...deps.options }
         if (options.hostIP === undefined && session.machine.spec?.address && !session.machine.spec.local) {
           options.hostIP = session.machine.spec.address
@@ -49,16 +47,10 @@ export function podSyncComponent(deps: PodSyncComponentOptions): NodeComponentFa
             },
           },
           options,
-        })
-        const started = handle
-        void started.synced.then(() => {
-          if (handle !== started) return
-          settled = true
-          session.agent.probeSoon()
+          onSettled: () => session.agent.probeSoon(),
         })
       },
       stop: async () => {
-        settled = false
         await handle?.stop()
         handle = undefined
       },

@@ -93,6 +93,8 @@ export interface PodSyncParts extends Omit<PodSyncDeps, 'docker' | 'connection'>
   connection?: Pick<NodeConnection, 'on' | 'state'>
   /** Milliseconds per probe second (tests shrink it). */
   probeSecondMs?: number
+  /** Called whenever the sync becomes settled (see PodSyncHandle.settled). */
+  onSettled?: () => void
 }
 
 export interface PodSyncHandle {
@@ -102,6 +104,12 @@ export interface PodSyncHandle {
   resync(): void
   /** Resolves once the first full resync (adoption) is done and what was deleted meanwhile is removed. */
   readonly synced: Promise<void>
+  /**
+   * False until `synced`, and again from when Docker's event stream breaks (dockerd stopped, say)
+   * until what was deleted meanwhile is removed after it is back: the node is not to be reported
+   * Ready in between. `onSettled` says when it turns true.
+   */
+  settled(): boolean
 }
 
 const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods' }
@@ -132,7 +140,7 @@ export function startPodSync(deps: PodSyncDeps): PodSyncHandle {
 export function startPodSyncWith(parts: PodSyncParts): PodSyncHandle {
   const sync = new PodSync(parts)
   sync.start()
-  return { stop: () => sync.stop(), resync: () => sync.resync(), synced: sync.synced }
+  return { stop: () => sync.stop(), resync: () => sync.resync(), synced: sync.synced, settled: () => sync.settled }
 }
 
 class PodSync {
@@ -167,6 +175,12 @@ class PodSync {
   #network: { cidr: string; ready: Promise<void> } | undefined
   #resolveSynced: () => void = () => {}
   readonly synced: Promise<void>
+  /** See PodSyncHandle.settled. */
+  settled = false
+  /** Docker's event stream is down (and reopening). */
+  #streamBroken = false
+  /** The first full listing and clean-up are done; the queue runs. */
+  #begun = false
 
   constructor(parts: PodSyncParts) {
     this.#parts = parts
@@ -269,7 +283,9 @@ class PodSync {
     await this.#clearStale()
     if (this.#stopping.signal.aborted) return
     this.#queue.start()
+    this.#begun = true
     this.#resolveSynced()
+    if (!this.#streamBroken) this.#settle()
     const period = this.#parts.options?.resyncPeriodMs ?? 10_000
     this.#resyncTimer = setInterval(() => this.resync(), period)
     this.#disposeState = this.#parts.connection?.on('state', (status: ConnectionStatus, previous: ConnectionStatus) => {
@@ -293,6 +309,24 @@ class PodSync {
     await this.#queue.stop()
     await this.#eventsLoop
     await this.#resyncing?.catch(() => {})
+  }
+
+  #settle(): void {
+    if (this.settled || this.#stopping.signal.aborted) return
+    this.settled = true
+    this.#parts.onSettled?.()
+  }
+
+  /** Docker answers again after its event stream broke: catch up, stale first, then report settled. */
+  async #recover(): Promise<void> {
+    this.#failures.clear()
+    try {
+      await this.#resync()
+      await this.#clearStale()
+    } catch (err) {
+      this.#log.warn('catching up after Docker came back failed; the resync retries', { err })
+    }
+    if (!this.#streamBroken) this.#settle()
   }
 
   /** `fresh`: the node just came back (reconnect, Docker again reachable): forget failure back-offs. */
@@ -537,8 +571,10 @@ class PodSync {
           ...(since !== undefined ? { sinceNano: since } : {}),
           onOpen: () => {
             backoff.reset()
-            // Whatever happened while the stream was down is found by a resync once it is back.
-            if (broken) this.resync(true)
+            this.#streamBroken = false
+            // Whatever happened while the stream was down is found by a resync once it is back,
+            // and what was deleted meanwhile goes before the node is reported Ready again.
+            if (broken && this.#begun) void this.#recover()
             broken = false
           },
         })
@@ -557,6 +593,8 @@ class PodSync {
       if (this.#stopping.signal.aborted) return
       if (!broken) this.#log.info('event stream ended; reopening')
       broken = true
+      this.#streamBroken = true
+      this.settled = false
       // A reconnect (abort from the state listener) retries at once; a failure backs off.
       await this.#pause(abort.signal.aborted ? 0 : backoff.next())
     }
