@@ -32,6 +32,7 @@ import { createStaticHandler } from './static-files.ts'
 import { failureStatus } from './status.ts'
 import { handleImageSend, IMAGE_SEND_PATH } from './image-send.ts'
 import { handleInstallKey, INSTALL_KEY_PATH } from './install-key.ts'
+import { handleSchedulingExplanation, SCHEDULING_EXPLANATIONS_PATH } from './scheduling-explanation.ts'
 
 export interface RequestHandlerOptions {
   controlPlane: ControlPlane
@@ -193,6 +194,10 @@ export function createHandlers(options: RequestHandlerOptions): ServerHandlers {
           if (res.headersSent) res.destroy()
           else sendStatus(res, failureStatus('InternalError', 'internal error while installing the key'))
         })
+        return
+      }
+      if (path.startsWith(SCHEDULING_EXPLANATIONS_PATH)) {
+        void handleSchedulingExplanation(req, res, verbs(), path, user)
         return
       }
       if (!path.startsWith(API_PREFIX)) {
