@@ -5,6 +5,7 @@
 // node agent per Machine (src-main/nodeagent/machines). It holds the cluster's SSH key
 // (DATA_DIR/keys/cluster_ed25519), whose public half machines trust.
 
+import type { DefaultTolerationSeconds } from './api/defaults/tolerations.ts'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ClusterInfo, NodeConnection, NodeConnectionState } from './api/cluster-info.ts'
@@ -77,6 +78,11 @@ export interface ControlPlaneOptions {
    * when `machines.components` is given.
    */
   network?: false | Pick<NetworkComponentOptions, 'timings' | 'onSynced' | 'dns' | 'dnsDir'>
+  /**
+   * The not-ready and unreachable NoExecute tolerations every new pod gets unless it has its own:
+   * how long its pods stay bound to a node that fails (default: DEFAULT_TOLERATION_SECONDS).
+   */
+  defaultTolerationSeconds?: DefaultTolerationSeconds
   /** Which cluster controllers run (`selectControllers` syntax); default all. */
   controllers?: readonly string[]
 }
@@ -134,6 +140,7 @@ export class ControlPlane {
   private pins: PinnedHostKeys | null = null
   private machineController: MachineController | null = null
   private readonly metricsOptions: ControlPlaneOptions['metrics']
+  private readonly tolerationSeconds: DefaultTolerationSeconds | undefined
   private readonly metricsStore = new MetricsStore()
   private readonly networkOptions: ControlPlaneOptions['network']
   private networkView: ClusterNetworkView | null = null
@@ -149,6 +156,7 @@ export class ControlPlane {
     this.podSyncOptions = options.podSync
     this.metricsOptions = options.metrics
     this.networkOptions = options.network
+    this.tolerationSeconds = options.defaultTolerationSeconds
     this.controllerSpec = options.controllers ?? ['*']
     // Refuse a bad list before anything starts.
     selectControllers(this.controllerSpec)
@@ -174,7 +182,7 @@ export class ControlPlane {
   private async startApi(): Promise<void> {
     const log = this.log
     this.store = this.storage === 'memory' ? new MemoryStore({ log }) : new SqliteStore(join(this.dataDir, STORE_FILE), { log })
-    this.apiServer = new ApiServer({ store: this.store, now: this.now, log })
+    this.apiServer = new ApiServer({ store: this.store, now: this.now, log, ...(this.tolerationSeconds ? { defaultTolerationSeconds: this.tolerationSeconds } : {}) })
     await this.apiServer.ensureDefaultNamespaces()
     this.controllers = [
       new GarbageCollector({ api: this.apiServer, log }),

@@ -27,6 +27,7 @@ import {
   type Scale,
   type Status,
 } from '../api/index.ts'
+import { DEFAULT_TOLERATION_SECONDS, withDefaultTolerations, type DefaultTolerationSeconds } from '../api/defaults/tolerations.ts'
 import { AlreadyExists, Conflict, Gone, NotFound, parseRevision, type KubeObject as StoredObject, type ObjectKey, type Store, type Watch } from '../store/index.ts'
 import { log as rootLog, type Logger } from '../util/log.ts'
 import { bindPod } from './binding.ts'
@@ -57,6 +58,8 @@ export interface ApiServerOptions {
   log?: Logger
   /** Where Services' cluster IPs and node ports come from. */
   serviceRanges?: ServiceRanges
+  /** The not-ready and unreachable NoExecute tolerations every new pod gets unless it has its own (DefaultTolerationSeconds). */
+  defaultTolerationSeconds?: DefaultTolerationSeconds
 }
 
 /** Fills server-allocated fields of an admitted object (`old`: the stored one on an update). */
@@ -111,6 +114,7 @@ export class ApiServer implements ApiServerVerbs {
   private readonly uid: () => string
   private readonly nameSuffix: () => string
   private readonly log: Logger
+  private readonly tolerationSeconds: DefaultTolerationSeconds
   private readonly watches = new Set<WatchStream>()
   private readonly serviceRanges: ServiceRanges
   /** Service writes that allocate run one at a time, so two never take the same IP or port. */
@@ -122,6 +126,7 @@ export class ApiServer implements ApiServerVerbs {
     this.uid = options.uid ?? randomUUID
     this.nameSuffix = options.nameSuffix ?? (() => randomSuffix())
     this.log = (options.log ?? rootLog).child({ component: 'apiserver' })
+    this.tolerationSeconds = options.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS
     this.serviceRanges = options.serviceRanges ?? DEFAULT_SERVICE_RANGES
   }
 
@@ -189,7 +194,8 @@ export class ApiServer implements ApiServerVerbs {
       fillCreateMeta(candidate, this.uid(), formatTime(this.now()))
       const admitted = admitCreate(t.type, candidate, { fieldValidation: ctx.fieldValidation })
       if (admitted.status) throw new ApiError(admitted.status)
-      const object = admitted.object
+      // Mutating admission after validation, as kube-apiserver's DefaultTolerationSeconds (what it adds is valid).
+      const object = t.type.kind === 'Pod' ? (withDefaultTolerations(admitted.object as Pod, this.tolerationSeconds) as unknown as typeof admitted.object) : admitted.object
       strategy.finishCreate(object)
       const allocationErrors = allocate?.(object) ?? []
       if (allocationErrors.length) throw new ApiError(invalidStatus(t.type.group, t.type.kind, object.metadata.name ?? '', allocationErrors))

@@ -67,7 +67,12 @@ async function runPod(name: string, node: string, labels: Record<string, string>
   const pod = makePod(name, NS)
     .withLabels(labels)
     .withContainer({ name: 'main', image: lab.image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script], ports: [{ name: 'http', containerPort: 8080 }] })
-    .withSpec({ nodeName: node, terminationGracePeriodSeconds: 0 })
+    .withSpec({
+      nodeName: node,
+      terminationGracePeriodSeconds: 0,
+      // The reboot test takes node-2 down for a few seconds: its pods wait for it rather than being evicted.
+      tolerations: ['unreachable', 'not-ready'].map((t) => ({ key: `node.kubernetes.io/${t}`, operator: 'Exists' as const, effect: 'NoExecute' as const, tolerationSeconds: 300 })),
+    })
     .obj()
   await cp.api.create(resourceRef(RESOURCES.pods, NS), pod, ctx)
   let last: Pod | undefined
