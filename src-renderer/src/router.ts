@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory, type Router } from 'vue-router'
 import AddNodeView from './views/AddNodeView.vue'
 import DebugConfigMapsView from './views/DebugConfigMapsView.vue'
+import DnsView from './views/DnsView.vue'
 import OverviewView from './views/OverviewView.vue'
 
 /**
@@ -13,6 +14,7 @@ export function createAppRouter(): Router {
     routes: [
       { path: '/', name: 'overview', component: OverviewView },
       { path: '/nodes/add', name: 'add-node', component: AddNodeView },
+      { path: '/dns', name: 'dns', component: DnsView },
       // A developer's view of the API client, linked from nowhere.
       { path: '/debug/configmaps', name: 'debug-configmaps', component: DebugConfigMapsView },
       { path: '/:pathMatch(.*)*', redirect: '/' },
