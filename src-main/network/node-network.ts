@@ -183,6 +183,18 @@ export class NodeNetwork {
     }
     for (const argv of commands) await this.#exec(argv)
     known.routes = wanted
+    // The server listens on every address of the node; its answers to a pod leave from the pod
+    // bridge's address, so that is where the DNS IP is sent (else replies would not match the DNAT).
+    const dnsTarget = this.#o.dns && self?.podCIDR ? { clusterIP: this.#o.dns.clusterIP, target: `${cidrGateway(self.podCIDR)}:${this.#o.dns.port}` } : undefined
+    const rules = renderProxyRules({ clusterCIDR: this.#o.clusterCIDR, services: snapshot.services, ...(dnsTarget ? { dns: dnsTarget } : {}) }, known.chains)
+    const rulesChanged = rules.hash !== known.hash
+    if (rulesChanged) {
+      await this.#exec(['iptables-restore', '-w', '--noflush'], rules.text)
+      if (known.hash === null) await this.#exec(['sh', '-c', ensureJumpsScript()])
+      known.hash = rules.hash
+      known.chains = { nat: rules.natChains, filter: rules.filterChains }
+    }
+    // The DNS table after the rules: a name is only useful once its address routes.
     const dns = this.#o.dns
     let dnsWritten = false
     if (dns) {
@@ -208,17 +220,6 @@ export class NodeNetwork {
             this.#dnsStarting = null
           })
       }
-    }
-    // The server listens on every address of the node; its answers to a pod leave from the pod
-    // bridge's address, so that is where the DNS IP is sent (else replies would not match the DNAT).
-    const dnsTarget = dns && self?.podCIDR ? { clusterIP: dns.clusterIP, target: `${cidrGateway(self.podCIDR)}:${dns.port}` } : undefined
-    const rules = renderProxyRules({ clusterCIDR: this.#o.clusterCIDR, services: snapshot.services, ...(dnsTarget ? { dns: dnsTarget } : {}) }, known.chains)
-    const rulesChanged = rules.hash !== known.hash
-    if (rulesChanged) {
-      await this.#exec(['iptables-restore', '-w', '--noflush'], rules.text)
-      if (known.hash === null) await this.#exec(['sh', '-c', ensureJumpsScript()])
-      known.hash = rules.hash
-      known.chains = { nat: rules.natChains, filter: rules.filterChains }
     }
     this.#known = known
     if (rulesChanged || commands.length || dnsWritten) {

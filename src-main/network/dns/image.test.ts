@@ -21,7 +21,8 @@ describe('the DNS image', () => {
 
 describe('the DNS server on a node', () => {
   it('writes the table atomically where the container reads it', () => {
-    expect(writeTableScript('/var/lib/coxswain/dns')).toBe('mkdir -p /var/lib/coxswain/dns && cat > /var/lib/coxswain/dns/.records.json.tmp && mv -f /var/lib/coxswain/dns/.records.json.tmp /var/lib/coxswain/dns/records.json')
+    expect(writeTableScript('/var/lib/coxswain/dns')).toBe('mkdir -p /var/lib/coxswain/dns && cat > /var/lib/coxswain/dns/.records.json.$$ && mv -f /var/lib/coxswain/dns/.records.json.$$ /var/lib/coxswain/dns/records.json')
+    expect(writeTableScript("/tmp/it's here")).toBe("mkdir -p '/tmp/it'\\''s here' && cat > '/tmp/it'\\''s here/.records.json.'$$ && mv -f '/tmp/it'\\''s here/.records.json.'$$ '/tmp/it'\\''s here/records.json'")
     expect(readTableScript('/var/lib/coxswain/dns')).toBe('{ cat /var/lib/coxswain/dns/records.json 2>/dev/null || true; }')
   })
 

@@ -15,8 +15,9 @@ export const DNS_PORT = 10053
 
 /** Writes the table in place atomically (a rename in the directory the container mounts). */
 export function writeTableScript(dir: string): string {
-  const tmp = `${dir}/.${DNS_TABLE_NAME}.tmp`
-  return [shellQuote(['mkdir', '-p', dir]), `${shellQuote(['cat'])} > ${shellQuote([tmp])}`, shellQuote(['mv', '-f', tmp, `${dir}/${DNS_TABLE_NAME}`])].join(' && ')
+  // The temporary name carries the shell's PID ($$, outside the quotes): two writers never share it.
+  const tmp = `${shellQuote([`${dir}/.${DNS_TABLE_NAME}.`])}$$`
+  return [shellQuote(['mkdir', '-p', dir]), `${shellQuote(['cat'])} > ${tmp}`, `${shellQuote(['mv', '-f'])} ${tmp} ${shellQuote([`${dir}/${DNS_TABLE_NAME}`])}`].join(' && ')
 }
 
 export function readTableScript(dir: string): string {
