@@ -177,4 +177,21 @@ describe('Deployment controller', () => {
     await patchD({ spec: { paused: false } })
     await eventually(async () => (await rolledOut(3)) && (await pods()).every((p) => p.spec?.containers[0]?.image === 'nginx:1.26'), 'resumed')
   })
+
+  it('adopts the ReplicaSets and pods an orphaning delete left behind, creating nothing new', async () => {
+    await start()
+    await bed.api.create(ref.deployments('default'), makeDeployment('web').withReplicas(3).obj(), admin)
+    await eventually(() => rolledOut(3), 'rolled out')
+    const [rs] = await replicaSets()
+    const podUids = (await pods()).map((p) => p.metadata.uid).sort()
+    // What the garbage collector does for propagationPolicy=Orphan (no collector runs here): the
+    // Deployment goes, the references to it go, the ReplicaSet and its pods stay.
+    await bed.api.delete(ref.deployments('default', 'web'), {}, admin)
+    await bed.api.patch(ref.replicasets('default', rs?.metadata.name), 'application/merge-patch+json', { metadata: { ownerReferences: null } }, admin)
+    const again = (await bed.api.create(ref.deployments('default'), makeDeployment('web').withReplicas(3).obj(), admin)).object
+    await eventually(async () => (await replicaSets())[0]?.metadata.ownerReferences?.[0]?.uid === again.metadata.uid, 'the ReplicaSet adopted')
+    await eventually(() => rolledOut(3), 'rolled out again')
+    expect(await replicaSets()).toHaveLength(1)
+    expect((await pods()).map((p) => p.metadata.uid).sort()).toEqual(podUids)
+  })
 })
