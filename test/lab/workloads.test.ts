@@ -112,6 +112,9 @@ afterAll(async () => {
   }
   await http?.close()
   await cp?.stop()
+  // The second tag made for the rollout (the image itself stays, under its own tag).
+  const { default: Docker } = await import('dockerode')
+  for (const n of lab?.nodes ?? []) await new Docker({ socketPath: n.localDockerSocket }).getImage(`${lab.image.split(':')[0] ?? ''}:v2`).remove().catch(() => undefined)
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -218,6 +221,7 @@ describe('DaemonSet on the lab', () => {
     if (container) container.image = lab.image
     await cp.api.create(resourceRef(RESOURCES.daemonsets, NS), ds, ctx)
     await until(async () => (await readyNodes()) === 'node-1,node-2,node-3', 'a Ready pod on each node', 60_000, () => describePods('app=agent'))
+    expect(await kubectl.ok(['rollout', 'status', 'daemonset/agent', '-n', NS, '--timeout=30s'])).toContain('daemon set "agent" successfully rolled out')
 
     const machine = (await cp.api.get({ ...MACHINES, name: 'node-3' }, ctx)) as Machine
     await cp.api.delete({ ...MACHINES, name: 'node-3' }, {}, ctx)
@@ -226,5 +230,26 @@ describe('DaemonSet on the lab', () => {
 
     await applyMachines(cp.api, readLabMachines(labFilePath()).filter((m) => m.metadata.name === machine.metadata.name), ctx)
     await until(async () => (await readyNodes()) === 'node-1,node-2,node-3', 'a daemon pod on node-3 again', 60_000, () => describePods('app=agent'))
+  })
+  it('rolls a new template out node by node; kubectl rollout status follows it', async () => {
+    const newImage = `${lab.image.split(':')[0] ?? ''}:v2`
+    const oldUids = new Set((await activePods('app=agent')).map((p) => p.metadata.uid))
+    await kubectl.ok(['set', 'image', 'daemonset/agent', `agent=${newImage}`, '-n', NS])
+    let leastReady = Infinity
+    const status = kubectl.start(['rollout', 'status', 'daemonset/agent', '-n', NS, '--timeout=90s'])
+    await until(
+      async () => {
+        const pods = await activePods('app=agent')
+        leastReady = Math.min(leastReady, pods.filter(isReady).length)
+        return pods.length === 3 && pods.every((p) => isReady(p) && image(p) === newImage && !oldUids.has(p.metadata.uid))
+      },
+      'every daemon pod replaced',
+      90_000,
+      () => describePods('app=agent'),
+    )
+    await status.waitFor((out) => out.includes('daemon set "agent" successfully rolled out'), 30_000)
+    await status.stop()
+    // maxUnavailable 1 (the default): never more than one node without a Ready daemon.
+    expect(leastReady).toBeGreaterThanOrEqual(2)
   })
 })
