@@ -1,13 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Deployment, Pod, ReplicaSet } from '../../api/index.ts'
 import { makeDeployment } from '../../api/testing/builders.ts'
+import { forbidden } from '../../apiserver/errors.ts'
 import { admin, eventually, ref } from '../../apiserver/testing.ts'
+import type { ApiServerVerbs } from '../../apiserver/types.ts'
 import { replicaSetController } from '../replicaset/replicaset-controller.ts'
 import { autoReady, startControllers, type ControllerTestbed } from '../workloads/testing.ts'
 import { deploymentController } from './deployment-controller.ts'
 import { REVISION_ANNOTATION } from './revisions.ts'
 
 let bed: ControllerTestbed
+
+/** The verbs of `api` as plain functions, so a test can replace one. */
+const bindAll = (api: ApiServerVerbs): ApiServerVerbs => ({
+  create: api.create.bind(api),
+  get: api.get.bind(api),
+  list: api.list.bind(api),
+  update: api.update.bind(api),
+  patch: api.patch.bind(api),
+  delete: api.delete.bind(api),
+  deleteCollection: api.deleteCollection.bind(api),
+  watch: api.watch.bind(api),
+})
 let stopKubelet: (() => Promise<void>) | undefined
 afterEach(async () => {
   await stopKubelet?.()
@@ -193,5 +207,21 @@ describe('Deployment controller', () => {
     await eventually(() => rolledOut(3), 'rolled out again')
     expect(await replicaSets()).toHaveLength(1)
     expect((await pods()).map((p) => p.metadata.uid).sort()).toEqual(podUids)
+  })
+
+  it('reports ReplicaFailure when pods cannot be created, and clears it once they can', async () => {
+    let refuse = true
+    bed = await startControllers({ 'replicaset-controller': replicaSetController, 'deployment-controller': deploymentController }, (api) => ({
+      ...bindAll(api),
+      create: (r, body, c) => (refuse && r.resource === 'pods' ? Promise.reject(forbidden({ group: '', resource: 'pods' }, '', 'exceeded quota: pods=0')) : api.create(r, body, c)),
+    }))
+    stopKubelet = autoReady(bed)
+    await bed.api.create(ref.deployments('default'), makeDeployment('web').withReplicas(2).obj(), admin)
+    await eventually(async () => (await getD()).status?.conditions?.some((c) => c.type === 'ReplicaFailure' && c.status === 'True') ?? false, 'ReplicaFailure on the Deployment')
+    const failure = (await getD()).status?.conditions?.find((c) => c.type === 'ReplicaFailure')
+    expect(failure).toMatchObject({ reason: 'FailedCreate', message: expect.stringContaining('exceeded quota') })
+    refuse = false
+    await eventually(() => rolledOut(2), 'rolled out once creates are allowed', 10_000)
+    await eventually(async () => !(await getD()).status?.conditions?.some((c) => c.type === 'ReplicaFailure'), 'ReplicaFailure cleared')
   })
 })
