@@ -28,7 +28,7 @@ import { Expectations } from '../workloads/expectations.ts'
 import { scaledValue } from '../workloads/int-or-percent.ts'
 import { availableAtMs, isPodActive, isPodAvailable, isPodReady } from '../workloads/pod-state.ts'
 import { isApiCode, writeStatus } from '../workloads/status-writer.ts'
-import { computeTemplateHash } from '../workloads/template-hash.ts'
+import { canonicalJson, computeTemplateHash } from '../workloads/template-hash.ts'
 import { daemonTolerations, eligibility } from './node-eligibility.ts'
 
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash'
@@ -358,7 +358,7 @@ export class DaemonSetController implements ManagedController {
     status.numberAvailable = available
     status.numberUnavailable = status.desiredNumberScheduled - available
     if (ds.status?.collisionCount !== undefined) status.collisionCount = ds.status.collisionCount
-    if (JSON.stringify(status) === JSON.stringify(ds.status ?? {})) return
+    if (canonicalJson(status) === canonicalJson(ds.status ?? {})) return
     await writeStatus(this.api, this.ctx, resourceRef(RESOURCES.daemonsets, ds.metadata.namespace, ds.metadata.name), ds, status)
   }
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Deployment, Pod, ReplicaSet } from '../../api/index.ts'
 import { makeDeployment } from '../../api/testing/builders.ts'
 import { forbidden } from '../../apiserver/errors.ts'
-import { admin, eventually, ref } from '../../apiserver/testing.ts'
+import { admin, eventually, ref, settle } from '../../apiserver/testing.ts'
 import type { ApiServerVerbs } from '../../apiserver/types.ts'
 import { replicaSetController } from '../replicaset/replicaset-controller.ts'
 import { autoReady, startControllers, type ControllerTestbed } from '../workloads/testing.ts'
@@ -223,5 +223,20 @@ describe('Deployment controller', () => {
     refuse = false
     await eventually(() => rolledOut(2), 'rolled out once creates are allowed', 10_000)
     await eventually(async () => !(await getD()).status?.conditions?.some((c) => c.type === 'ReplicaFailure'), 'ReplicaFailure cleared')
+  })
+
+  it('does nothing when rolled out: no write to the Deployment or its ReplicaSet on a resync', async () => {
+    await start()
+    await bed.api.create(ref.deployments('default'), makeDeployment('web').withReplicas(2).obj(), admin)
+    await eventually(() => rolledOut(2), 'rolled out')
+    await eventually(async () => (await getD()).status?.conditions?.find((c) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable', 'complete')
+    await settle(50)
+    const before = [(await getD()).metadata.resourceVersion, ...(await replicaSets()).map((rs) => rs.metadata.resourceVersion)]
+    // A label change reaches the controllers as an update, as a resync does.
+    await patchD({ metadata: { labels: { poke: '1' } } })
+    await settle(100)
+    const after = [(await getD()).metadata.resourceVersion, ...(await replicaSets()).map((rs) => rs.metadata.resourceVersion)]
+    expect(Number(after[0])).toBe(Number(before[0]) + 1)
+    expect(after.slice(1)).toEqual(before.slice(1))
   })
 })

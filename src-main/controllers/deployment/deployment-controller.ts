@@ -27,7 +27,7 @@ import type { ControllerContext, ManagedController } from '../manager.ts'
 import { RetryQueue } from '../queue.ts'
 import { claimObjects, controllerOf, controllerReference, type ClaimOptions } from '../workloads/controller-ref.ts'
 import { isApiCode, writeStatus } from '../workloads/status-writer.ts'
-import { computeTemplateHash, equalIgnoringHash, POD_TEMPLATE_HASH_LABEL } from '../workloads/template-hash.ts'
+import { canonicalJson, computeTemplateHash, equalIgnoringHash, POD_TEMPLATE_HASH_LABEL } from '../workloads/template-hash.ts'
 import {
   calculateStatus,
   getCondition,
@@ -485,7 +485,7 @@ export class DeploymentController implements ManagedController {
       }
     }
     const cached = this.deployments.get(objectKey(d))
-    if (JSON.stringify(status) === JSON.stringify(cached?.status ?? {})) return
+    if (canonicalJson(status) === canonicalJson(cached?.status ?? {})) return
     const stored = await writeStatus(this.api, this.ctx, resourceRef(RESOURCES.deployments, d.metadata.namespace, d.metadata.name), d, status)
     if (stored) this.remember(stored)
   }

@@ -22,6 +22,7 @@ import { availableAtMs, isPodActive, isPodAvailable, isPodReady, isPodTerminatin
 import { podsToDelete } from '../workloads/pod-ranking.ts'
 import { slowStartBatch } from '../workloads/slow-start.ts'
 import { isApiCode, writeStatus } from '../workloads/status-writer.ts'
+import { canonicalJson } from '../workloads/template-hash.ts'
 
 /** Most pods created or deleted by one sync (kube-controller-manager's burstReplicas). */
 export const BURST_REPLICAS = 500
@@ -168,7 +169,7 @@ export class ReplicaSetController implements ManagedController {
     const terminating = inNamespace.filter((p) => isPodTerminating(p) && controllerOf(p)?.uid === rs.metadata.uid).length
     const status = this.calculateStatus(rs, owned, terminating, failure)
     const ref = resourceRef(RESOURCES.replicasets, namespace, rs.metadata.name)
-    if (JSON.stringify(status) !== JSON.stringify(rs.status ?? {})) await writeStatus(this.api, this.ctx, ref, rs, status)
+    if (canonicalJson(status) !== canonicalJson(rs.status ?? {})) await writeStatus(this.api, this.ctx, ref, rs, status)
     if (failure) throw failure
     const minReady = rs.spec?.minReadySeconds ?? 0
     if (minReady > 0 && status.readyReplicas === (rs.spec?.replicas ?? 1) && status.availableReplicas !== status.readyReplicas) {
