@@ -121,6 +121,8 @@ describe('Deployment controller', () => {
     await eventually(() => rolledOut(10), '10')
     await patchD({ spec: { replicas: 2 } })
     await eventually(() => rolledOut(2), '2')
+    await patchD({ spec: { replicas: 0 } })
+    await eventually(() => rolledOut(0), '0')
     await patchD({ spec: { replicas: 10 } })
     await eventually(() => rolledOut(10), '10 again')
 
@@ -238,5 +240,21 @@ describe('Deployment controller', () => {
     const after = [(await getD()).metadata.resourceVersion, ...(await replicaSets()).map((rs) => rs.metadata.resourceVersion)]
     expect(Number(after[0])).toBe(Number(before[0]) + 1)
     expect(after.slice(1)).toEqual(before.slice(1))
+  })
+
+  it('Recreate waits for old pods that are still terminating before it starts new ones', async () => {
+    await start()
+    const d = makeDeployment('web').withReplicas(2).withSpec({ strategy: { type: 'Recreate' } }).withPodSpec({ nodeName: 'n1' }).obj()
+    await bed.api.create(ref.deployments('default'), d, admin)
+    await eventually(() => rolledOut(2), 'first rollout')
+    await setImage('nginx:1.26')
+    // Bound to a node, the old pods terminate gracefully; no node agent finishes them here.
+    const all = async (): Promise<Pod[]> => (await bed.api.list(ref.pods('default'), {}, admin)).items as Pod[]
+    await eventually(async () => (await all()).every((p) => p.metadata.deletionTimestamp), 'old pods terminating')
+    await settle(50)
+    expect((await all()).filter((p) => p.spec?.containers[0]?.image === 'nginx:1.26')).toEqual([])
+    for (const pod of await all()) await bed.api.delete(ref.pods('default', pod.metadata.name), { gracePeriodSeconds: 0 }, admin)
+    await eventually(() => rolledOut(2), 'new pods once the old are gone')
+    expect((await pods()).every((p) => p.spec?.containers[0]?.image === 'nginx:1.26')).toBe(true)
   })
 })
