@@ -2,8 +2,8 @@
 // nodes through Machines (as `serve --lab` does) and serves the Kubernetes API on loopback, so the
 // real kubectl drives rollouts. A 6-replica Deployment is scaled to 10 and 2; a new image rolls
 // out within maxSurge/maxUnavailable (sampled from the API throughout); an image that cannot start
-// stalls with ProgressDeadlineExceeded while the old pods keep running; `kubectl rollout undo`
-// restores the previous template. A DaemonSet puts one pod on every node, loses the pod of a
+// stalls with ProgressDeadlineExceeded while the old pods keep running, and resizing it then grows
+// both ReplicaSets in proportion; `kubectl rollout undo` restores the previous template. A DaemonSet puts one pod on every node, loses the pod of a
 // removed node and gets one on a node that joins. The scheduler places the Deployment's pods.
 // Waits poll with deadlines; nothing sleeps.
 
@@ -161,7 +161,7 @@ describe('Deployment on the lab', () => {
     expect(history).toMatch(/^2\s/m)
   })
 
-  it('stalls a broken image with ProgressDeadlineExceeded while the old pods keep running; rollout undo restores the template', async () => {
+  it('stalls a broken image with ProgressDeadlineExceeded while the old pods keep running; scales in proportion; rollout undo restores the template', async () => {
     const before = (await getDeployment('web')).spec?.template
     const goodImage = image((await activePods('app=web'))[0] ?? ({} as Pod))
     await cp.api.patch(resourceRef(RESOURCES.deployments, NS, 'web'), 'application/strategic-merge-patch+json', { spec: { progressDeadlineSeconds: 8 } }, ctx)
@@ -183,8 +183,18 @@ describe('Deployment on the lab', () => {
     expect(status.code).not.toBe(0)
     expect(status.stderr).toContain('deployment "web" exceeded its progress deadline')
 
+    // Resized while stalled (old 5, new 3 of 6 + surge 2): both ReplicaSets grow in proportion to 9 + 2.
+    await kubectl.ok(['scale', 'deployment/web', '--replicas=9', '-n', NS])
+    const sizes = async (): Promise<string> =>
+      ((await cp.api.list(resourceRef(RESOURCES.replicasets, NS), { labelSelector: 'app=web' }, ctx)).items as ReplicaSet[])
+        .map((rs) => `${rs.spec?.template?.spec?.containers[0]?.image === goodImage ? 'old' : rs.spec?.template?.spec?.containers[0]?.image === 'coxswain-test/not-here:1' ? 'new' : 'other'}=${rs.spec?.replicas ?? 0}`)
+        .filter((entry) => !entry.endsWith('=0'))
+        .sort()
+        .join(',')
+    await until(async () => (await sizes()) === 'new=4,old=7', 'proportional sizes new=4, old=7', 30_000, sizes)
+
     await kubectl.ok(['rollout', 'undo', 'deployment/web', '-n', NS])
-    await until(() => rolledOut('web', 6, goodImage), 'the previous template back', 60_000, () => describePods('app=web'))
+    await until(() => rolledOut('web', 9, goodImage), 'the previous template back', 60_000, () => describePods('app=web'))
     expect(equalIgnoringHash((await getDeployment('web')).spec?.template, before)).toBe(true)
     const progressing = (await getDeployment('web')).status?.conditions?.find((c) => c.type === 'Progressing')
     expect(progressing?.reason).toBe('NewReplicaSetAvailable')
