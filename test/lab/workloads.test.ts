@@ -3,8 +3,9 @@
 // real kubectl drives rollouts. A 6-replica Deployment is scaled to 10 and 2; a new image rolls
 // out within maxSurge/maxUnavailable (sampled from the API throughout); an image that cannot start
 // stalls with ProgressDeadlineExceeded while the old pods keep running, and resizing it then grows
-// both ReplicaSets in proportion; `kubectl rollout undo` restores the previous template. A DaemonSet puts one pod on every node, loses the pod of a
-// removed node and gets one on a node that joins. The scheduler places the Deployment's pods.
+// both ReplicaSets in proportion; `kubectl rollout undo` restores the previous template. A
+// DaemonSet puts one pod on every node, loses the pod of a removed node, gets one on a node that
+// joins, and rolls a new template out node by node. The scheduler places the Deployment's pods.
 // Waits poll with deadlines; nothing sleeps.
 
 import { mkdtempSync, rmSync } from 'node:fs'
