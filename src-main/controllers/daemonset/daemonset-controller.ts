@@ -187,6 +187,7 @@ export class DaemonSetController implements ManagedController {
       const pods = byNode.get(name) ?? []
       const failed = pods.filter((p) => p.status?.phase === 'Failed')
       const active = pods.filter(isPodActive)
+      for (const pod of failed) this.events.event(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''} on node ${name}, will try to kill it`)
       remove.push(...failed)
       if (!shouldContinueRunning) {
         remove.push(...active)
