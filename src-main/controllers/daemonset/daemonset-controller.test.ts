@@ -57,6 +57,20 @@ describe('DaemonSet controller', () => {
     expect(pod?.spec?.tolerations).toEqual(expect.arrayContaining([{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }]))
   })
 
+  it('replaces a daemon pod that failed', async () => {
+    await start()
+    await addNode('n1')
+    await bed.api.create(daemonsets('default'), daemonSet(), admin)
+    await eventually(async () => (await pods()).some((p) => p.status?.phase === 'Running'), 'a running daemon')
+    const [first] = await pods()
+    if (!first) throw new Error('no pod')
+    await bed.api.update(ref.pods('default', first.metadata.name, 'status'), { ...first, status: { ...first.status, phase: 'Failed', reason: 'Evicted' } }, admin)
+    await eventually(async () => {
+      const now = await pods()
+      return now.length === 1 && now[0]?.metadata.uid !== first.metadata.uid && now[0]?.status?.phase === 'Running'
+    }, 'a new daemon pod instead of the failed one')
+  })
+
   it('honours nodeSelector and taints, and follows label changes', async () => {
     await start()
     await addNode('n1', { disk: 'ssd' })
