@@ -186,7 +186,7 @@ export class NodeNetwork {
     // The server listens on every address of the node; its answers to a pod leave from the pod
     // bridge's address, so that is where the DNS IP is sent (else replies would not match the DNAT).
     const dnsTarget = this.#o.dns && self?.podCIDR ? { clusterIP: this.#o.dns.clusterIP, target: `${cidrGateway(self.podCIDR)}:${this.#o.dns.port}` } : undefined
-    const rules = renderProxyRules({ clusterCIDR: this.#o.clusterCIDR, services: snapshot.services, ...(dnsTarget ? { dns: dnsTarget } : {}) }, known.chains)
+    const rules = renderProxyRules({ clusterCIDR: this.#o.clusterCIDR, nodeName: this.#o.nodeName, services: snapshot.services, ...(dnsTarget ? { dns: dnsTarget } : {}) }, known.chains)
     const rulesChanged = rules.hash !== known.hash
     if (rulesChanged) {
       await this.#exec(['iptables-restore', '-w', '--noflush'], rules.text)

@@ -24,7 +24,7 @@ export function servicePortRules(services: readonly Service[], endpoints: readon
       for (const subset of ep?.subsets ?? []) {
         const match = (subset.ports ?? []).find((p) => (p.name ?? '') === portName && (p.protocol ?? 'TCP') === protocol)
         if (!match) continue
-        for (const a of subset.addresses ?? []) targets.push({ ip: a.ip, port: match.port })
+        for (const a of subset.addresses ?? []) targets.push({ ip: a.ip, port: match.port, ...(a.nodeName ? { nodeName: a.nodeName } : {}) })
       }
       const unique = [...new Map(targets.map((t) => [`${t.ip}:${t.port}`, t])).values()].sort((a, b) =>
         a.ip === b.ip ? a.port - b.port : a.ip < b.ip ? -1 : 1,
@@ -39,6 +39,8 @@ export function servicePortRules(services: readonly Service[], endpoints: readon
         ...(port.nodePort && (spec.type === 'NodePort' || spec.type === 'LoadBalancer') ? { nodePort: port.nodePort } : {}),
         ...(affinity !== undefined ? { affinitySeconds: affinity } : {}),
         endpoints: unique,
+        ...(spec.internalTrafficPolicy === 'Local' ? { internalLocal: true } : {}),
+        ...(spec.externalTrafficPolicy === 'Local' ? { externalLocal: true } : {}),
       })
     }
   }

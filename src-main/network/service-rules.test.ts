@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { endpointChain, parseChains, parseRulesHash, renderProxyRules, serviceChain, type ServicePortRule } from './service-rules.ts'
+import { endpointChain, externalChain, localChain, parseChains, parseRulesHash, renderProxyRules, serviceChain, type ServicePortRule } from './service-rules.ts'
 
 const web: ServicePortRule = {
   namespace: 'shop',
@@ -100,6 +100,42 @@ describe('renderProxyRules', () => {
     for (const name of [serviceChain(web), endpointChain(web, { ip: '10.244.1.5', port: 8080 })]) expect(name.length).toBeLessThanOrEqual(28)
     expect(serviceChain(udp)).not.toBe(serviceChain(web))
     expect(renderProxyRules({ clusterCIDR: CIDR, services: [udp] }).text).toContain('-p udp -m udp --dport 80')
+  })
+})
+
+describe('traffic policy Local', () => {
+  const spread: ServicePortRule = {
+    ...web,
+    endpoints: [
+      { ip: '10.244.1.5', port: 8080, nodeName: 'n1' },
+      { ip: '10.244.2.7', port: 8080, nodeName: 'n2' },
+    ],
+  }
+  const lines = (text: string, chain: string) => text.split('\n').filter((l) => l.startsWith(`-A ${chain} `))
+
+  it('sends node-port traffic to this node’s endpoints only, keeping the client address', () => {
+    const rules = renderProxyRules({ clusterCIDR: CIDR, nodeName: 'n1', services: [{ ...spread, externalLocal: true }] }).text
+    const ext = lines(rules, externalChain(spread))
+    expect(ext).toEqual([`-A ${externalChain(spread)} -j ${localChain(spread)}`])
+    expect(lines(rules, localChain(spread))).toEqual([`-A ${localChain(spread)} -m comment --comment "shop/web:http -> 10.244.1.5:8080" -j ${endpointChain(spread, spread.endpoints[0] ?? { ip: '', port: 0 })}`])
+    // Cluster IP traffic still goes to both.
+    expect(lines(rules, serviceChain(spread)).filter((l) => l.includes('CXSW-SEP-'))).toHaveLength(2)
+  })
+
+  it('refuses on a node without a local endpoint', () => {
+    const rules = renderProxyRules({ clusterCIDR: CIDR, nodeName: 'n3', services: [{ ...spread, externalLocal: true, internalLocal: true }] }).text
+    expect(lines(rules, 'COXSWAIN-REJECT')).toEqual([
+      '-A COXSWAIN-REJECT -d 10.96.0.2/32 -p tcp -m tcp --dport 80 -m comment --comment "shop/web:http has no endpoints on this node" -j REJECT --reject-with icmp-port-unreachable',
+      '-A COXSWAIN-REJECT -m addrtype --dst-type LOCAL -p tcp -m tcp --dport 30080 -m comment --comment "shop/web:http has no endpoints on this node" -j REJECT --reject-with icmp-port-unreachable',
+    ])
+    expect(rules).not.toContain('CXSW-')
+  })
+
+  it('keeps cluster IP traffic on the node with internalTrafficPolicy Local, node ports on every endpoint', () => {
+    const rules = renderProxyRules({ clusterCIDR: CIDR, nodeName: 'n2', services: [{ ...spread, internalLocal: true }] }).text
+    expect(lines(rules, serviceChain(spread)).filter((l) => l.includes('CXSW-SEP-'))).toHaveLength(1)
+    expect(lines(rules, localChain(spread)).filter((l) => l.includes('CXSW-SEP-'))).toHaveLength(2)
+    expect(lines(rules, externalChain(spread))[0]).toContain('-j COXSWAIN-MARK-MASQ')
   })
 })
 

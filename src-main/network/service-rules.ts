@@ -29,6 +29,8 @@ export type Protocol = 'TCP' | 'UDP' | 'SCTP'
 export interface ProxyEndpoint {
   ip: string
   port: number
+  /** The node the endpoint's pod runs on (for the Local traffic policies). */
+  nodeName?: string
 }
 
 /** One port of one Service, with where its traffic goes. */
@@ -45,10 +47,16 @@ export interface ServicePortRule {
   affinitySeconds?: number
   /** Ready endpoints; empty: the port rejects. */
   endpoints: ProxyEndpoint[]
+  /** internalTrafficPolicy Local: cluster IP traffic goes to this node's endpoints only. */
+  internalLocal?: boolean
+  /** externalTrafficPolicy Local: node-port traffic goes to this node's endpoints only, client address kept. */
+  externalLocal?: boolean
 }
 
 export interface ProxyRulesInput {
   clusterCIDR: string
+  /** The node the rules are for (the Local traffic policies pick its endpoints). */
+  nodeName?: string
   services: readonly ServicePortRule[]
   /** The cluster DNS: its virtual IP's port 53 (UDP and TCP) goes to this node's own DNS server. */
   dns?: { clusterIP: string; target: string }
@@ -69,6 +77,7 @@ const proto = (p: Protocol): string => p.toLowerCase()
 
 export const serviceChain = (s: ServicePortRule): string => `${DYNAMIC_CHAIN_PREFIX}SVC-${shortHash(`${servicePortName(s)}/${s.protocol}`)}`
 export const externalChain = (s: ServicePortRule): string => `${DYNAMIC_CHAIN_PREFIX}EXT-${shortHash(`${servicePortName(s)}/${s.protocol}`)}`
+export const localChain = (s: ServicePortRule): string => `${DYNAMIC_CHAIN_PREFIX}SVL-${shortHash(`${servicePortName(s)}/${s.protocol}`)}`
 export const endpointChain = (s: ServicePortRule, e: ProxyEndpoint): string =>
   `${DYNAMIC_CHAIN_PREFIX}SEP-${shortHash(`${servicePortName(s)}/${s.protocol}/${e.ip}:${e.port}`)}`
 
@@ -127,38 +136,58 @@ export function renderProxyRules(input: ProxyRulesInput, existing: ExistingChain
   for (const s of services) {
     const name = servicePortName(s)
     const match = `-p ${proto(s.protocol)} -m ${proto(s.protocol)}`
-    if (s.endpoints.length === 0) {
-      filter.push(`-A ${REJECT_CHAIN} -d ${s.clusterIP}/32 ${match} --dport ${s.port} ${comment(`${name} has no endpoints`)} -j REJECT --reject-with icmp-port-unreachable`)
-      if (s.nodePort) {
-        filter.push(
-          `-A ${REJECT_CHAIN} -m addrtype --dst-type LOCAL ${match} --dport ${s.nodePort} ${comment(`${name} has no endpoints`)} -j REJECT --reject-with icmp-port-unreachable`,
-        )
+    const reject = (dest: string, port: number, why: string): void => {
+      filter.push(`-A ${REJECT_CHAIN} ${dest} ${match} --dport ${port} ${comment(`${name} ${why}`)} -j REJECT --reject-with icmp-port-unreachable`)
+    }
+    // Traffic policy Local: only this node's endpoints (and, from outside, the client's own address kept).
+    const local = s.endpoints.filter((e) => e.nodeName !== undefined && e.nodeName === input.nodeName)
+    const clusterSet = s.internalLocal ? local : s.endpoints
+    const externalSet = s.externalLocal ? local : s.endpoints
+    const why = (isLocal: boolean | undefined): string => (s.endpoints.length === 0 || !isLocal ? 'has no endpoints' : 'has no endpoints on this node')
+    const used = new Map<string, ProxyEndpoint>()
+    const select = (chain: string, set: readonly ProxyEndpoint[]): void => {
+      const endpoints = set.map((e) => ({ e, chain: endpointChain(s, e) }))
+      if (s.affinitySeconds) {
+        for (const { e, chain: sep } of endpoints) {
+          nat.push(`-A ${chain} ${comment(`${name} -> ${e.ip}:${e.port}`)} -m recent --name ${sep} --mask 255.255.255.255 --rsource --rcheck --seconds ${s.affinitySeconds} --reap -j ${sep}`)
+        }
       }
-      continue
+      endpoints.forEach(({ e, chain: sep }, i) => {
+        const remaining = endpoints.length - i
+        const pick = remaining > 1 ? ` -m statistic --mode random --probability ${probability(remaining)}` : ''
+        nat.push(`-A ${chain} ${comment(`${name} -> ${e.ip}:${e.port}`)}${pick} -j ${sep}`)
+        used.set(sep, e)
+      })
     }
     const svc = serviceChain(s)
-    natChains.push(svc)
-    nat.push(`-A ${SERVICES_CHAIN} -d ${s.clusterIP}/32 ${match} --dport ${s.port} ${comment(`${name} cluster IP`)} -j ${svc}`)
-    nat.push(`-A ${svc} ! -s ${cidr} -d ${s.clusterIP}/32 ${match} --dport ${s.port} ${comment(`${name} cluster IP`)} -j ${MARK_MASQ_CHAIN}`)
-    if (s.nodePort) {
-      const ext = externalChain(s)
-      natChains.push(ext)
-      nodePortJumps.push(`-A ${NODEPORTS_CHAIN} ${match} --dport ${s.nodePort} ${comment(name)} -j ${ext}`)
-      nat.push(`-A ${ext} ${comment('masquerade traffic for ' + name + ' external destinations')} -j ${MARK_MASQ_CHAIN}`)
-      nat.push(`-A ${ext} -j ${svc}`)
+    if (clusterSet.length === 0) {
+      reject(`-d ${s.clusterIP}/32`, s.port, why(s.internalLocal))
+    } else {
+      natChains.push(svc)
+      nat.push(`-A ${SERVICES_CHAIN} -d ${s.clusterIP}/32 ${match} --dport ${s.port} ${comment(`${name} cluster IP`)} -j ${svc}`)
+      nat.push(`-A ${svc} ! -s ${cidr} -d ${s.clusterIP}/32 ${match} --dport ${s.port} ${comment(`${name} cluster IP`)} -j ${MARK_MASQ_CHAIN}`)
     }
-    const endpoints = s.endpoints.map((e) => ({ e, chain: endpointChain(s, e) }))
-    if (s.affinitySeconds) {
-      for (const { e, chain } of endpoints) {
-        nat.push(`-A ${svc} ${comment(`${name} -> ${e.ip}:${e.port}`)} -m recent --name ${chain} --mask 255.255.255.255 --rsource --rcheck --seconds ${s.affinitySeconds} --reap -j ${chain}`)
+    if (s.nodePort) {
+      if (externalSet.length === 0) {
+        reject('-m addrtype --dst-type LOCAL', s.nodePort, why(s.externalLocal))
+      } else {
+        const ext = externalChain(s)
+        natChains.push(ext)
+        nodePortJumps.push(`-A ${NODEPORTS_CHAIN} ${match} --dport ${s.nodePort} ${comment(name)} -j ${ext}`)
+        if (!s.externalLocal) nat.push(`-A ${ext} ${comment('masquerade traffic for ' + name + ' external destinations')} -j ${MARK_MASQ_CHAIN}`)
+        if (externalSet === clusterSet) {
+          nat.push(`-A ${ext} -j ${svc}`)
+        } else {
+          // Local: the client's address is kept (no masquerade), so replies must come from this node's pods.
+          const svl = localChain(s)
+          natChains.push(svl)
+          nat.push(`-A ${ext} -j ${svl}`)
+          select(svl, externalSet)
+        }
       }
     }
-    endpoints.forEach(({ e, chain }, i) => {
-      const remaining = endpoints.length - i
-      const pick = remaining > 1 ? ` -m statistic --mode random --probability ${probability(remaining)}` : ''
-      nat.push(`-A ${svc} ${comment(`${name} -> ${e.ip}:${e.port}`)}${pick} -j ${chain}`)
-    })
-    for (const { e, chain } of endpoints) {
+    if (clusterSet.length > 0) select(svc, clusterSet)
+    for (const [chain, e] of [...used].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       natChains.push(chain)
       nat.push(`-A ${chain} -s ${e.ip}/32 ${comment(name)} -j ${MARK_MASQ_CHAIN}`)
       const sticky = s.affinitySeconds ? ` -m recent --name ${chain} --mask 255.255.255.255 --rsource --set` : ''

@@ -173,6 +173,21 @@ describe('Services', () => {
     expect(seen).toEqual(new Set(['web-a', 'web-b']))
   }, 30_000)
 
+  it('with externalTrafficPolicy Local, answers only on nodes with a backend and keeps the client address', async () => {
+    const local = (await cp.api.create(
+      resourceRef(RESOURCES.services, NS),
+      makeService('web-local').withSpec({ type: 'NodePort', externalTrafficPolicy: 'Local', selector: { app: 'web' } }).withPorts({ port: 80, targetPort: 8080 }).obj(),
+      ctx,
+    )).object as Service
+    const port = local.spec?.ports?.[0]?.nodePort ?? 0
+    const address = (node: string) => lab.nodes.find((n) => n.name === node)?.address ?? ''
+    let body = ''
+    await waitFor(async () => (body = await httpGet(address('node-2'), port, '/cgi-bin/who').catch(() => '')).startsWith('web-a '), 10_000, "node-2's local backend")
+    expect(body.trim().replace('[::ffff:', '').replace(']', '')).toBe(`web-a ${lab.bridge.address}`)
+    await expect(httpGet(address('node-1'), port, '/cgi-bin/who')).rejects.toThrow(/ECONNREFUSED/)
+    await cp.api.delete(resourceRef(RESOURCES.services, NS, 'web-local'), {}, ctx)
+  }, 30_000)
+
   it('resolves Service names in pods through libc and nslookup, headless ones to pod IPs', async () => {
     const ip = svc.spec?.clusterIP ?? ''
     // The first pass on a node imports the DNS image (or replaces an older server): wait for it.
