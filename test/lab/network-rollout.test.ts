@@ -20,7 +20,8 @@ import { ControlPlane } from '../../src-main/controlplane.ts'
 import { labNetworkOptions } from '../../src-main/network/lab.ts'
 import { applyMachines, labMachines } from '../../src-main/nodeagent/machines/lab-machines.ts'
 import { createLogger } from '../../src-main/util/log.ts'
-import { httpGet, inPod, waitFor, WHO_SERVER } from '../support/network-lab.ts'
+import { httpGet, inPod, resetNodeNetworks, waitContainersGone, waitFor, WHO_SERVER } from '../support/network-lab.ts'
+import { planNodes, settingsFromEnv } from '../../scripts/lab/config.ts'
 
 const quiet = createLogger({}, () => {}, 'warn')
 const ctx = systemContext('lab-test')
@@ -55,7 +56,13 @@ afterAll(async () => {
     await cp.api.delete(resourceRef(RESOURCES.services, NS, 'roll'), {}, ctx).catch(() => {})
     await cp.api.delete(resourceRef(RESOURCES.pods, NS, 'roll-client'), { gracePeriodSeconds: 0 }, ctx).catch(() => {})
     await waitFor(async () => (await cp.api.list(RESOURCES.pods, {}, ctx)).items.length === 0, 30_000, 'pods gone').catch(() => {})
+    const left = (await cp.api.list(RESOURCES.pods, {}, ctx)).items.map((p) => p.metadata.name ?? '')
+    await waitContainersGone(lab, ['roll-client', ...left]).catch(() => {})
     await cp.stop()
+  }
+  if (lab) {
+    const plans = planNodes(settingsFromEnv())
+    await resetNodeNetworks(lab, (node) => plans.find((n) => n.name === node)?.netns ?? '').catch(() => {})
   }
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 }, 60_000)

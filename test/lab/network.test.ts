@@ -22,7 +22,7 @@ import { ControlPlane } from '../../src-main/controlplane.ts'
 import { labNetworkOptions } from '../../src-main/network/lab.ts'
 import { applyMachines, labMachines } from '../../src-main/nodeagent/machines/lab-machines.ts'
 import { createLogger } from '../../src-main/util/log.ts'
-import { httpGet, inPod as inPodOf, run, waitFor, WHO_SERVER, wget } from '../support/network-lab.ts'
+import { httpGet, inPod as inPodOf, resetNodeNetworks, run, waitContainersGone, waitFor, WHO_SERVER, wget } from '../support/network-lab.ts'
 
 const quiet = createLogger({}, () => {}, 'warn')
 const ctx = systemContext('lab-test')
@@ -102,10 +102,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (cp?.running) {
-    for (const p of ['client', 'server', 'web-a', 'web-b']) await deletePod(p)
-    await waitFor(async () => ((await cp.api.list(RESOURCES.pods, {}, ctx)).items.length === 0), 20_000, 'pods gone').catch(() => {})
+    const names = ['client', 'server', 'web-a', 'web-b']
+    for (const p of names) await deletePod(p)
+    await waitFor(async () => (await cp.api.list(RESOURCES.pods, {}, ctx)).items.length === 0, 20_000, 'pods gone').catch(() => {})
+    // The agents remove the containers after the objects are gone: let them finish before stopping.
+    await waitContainersGone(lab, names).catch(() => {})
     for (const s of ['web', 'web-headless']) await cp.api.delete(resourceRef(RESOURCES.services, NS, s), {}, ctx).catch(() => {})
     await cp.stop()
+  }
+  if (lab) {
+    const plans = planNodes(settingsFromEnv())
+    await resetNodeNetworks(lab, (node) => plans.find((n) => n.name === node)?.netns ?? '').catch(() => {})
   }
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 }, 60_000)

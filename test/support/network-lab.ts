@@ -59,3 +59,38 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
+
+/** Waits until no container of the named pods is left on any lab node (deleting a pod object does not wait for them). */
+export async function waitContainersGone(lab: LabFile, pods: readonly string[], timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const node of lab.nodes) {
+        const filters = pods.flatMap((p) => ['--filter', `label=io.kubernetes.pod.name=${p}`])
+        for (let i = 0; i < filters.length; i += 2) {
+          const { stdout } = await run('docker', ['-H', `unix://${node.localDockerSocket}`, 'ps', '-aq', ...filters.slice(i, i + 2)])
+          if (stdout.trim()) return false
+        }
+      }
+      return true
+    },
+    timeoutMs,
+    `the containers of ${pods.join(', ')} removed from every node`,
+  )
+}
+
+/**
+ * Leaves the lab's nodes as a fresh lab has them: no Coxswain chains or jumps, no pod or service
+ * routes, no cluster DNS container (suites that follow expect a bare node).
+ */
+export async function resetNodeNetworks(lab: LabFile, netnsOf: (node: string) => string): Promise<void> {
+  const script = [
+    'iptables-save | grep -v -e COXSWAIN -e CXSW | iptables-restore',
+    'ip -4 route show | grep " via " | grep "^10\\.244\\." | while read -r r; do ip route del $r; done',
+    'ip route del 10.96.0.0/12 2>/dev/null',
+    'true',
+  ].join('; ')
+  for (const node of lab.nodes) {
+    await run('nsenter', [`--net=/run/netns/${netnsOf(node.name)}`, 'sh', '-c', script])
+    await run('docker', ['-H', `unix://${node.localDockerSocket}`, 'rm', '-f', 'coxswain-cluster-dns']).catch(() => undefined)
+  }
+}
