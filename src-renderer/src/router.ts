@@ -1,7 +1,11 @@
-import { createRouter, createWebHashHistory, type Router } from 'vue-router'
+import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } from 'vue-router'
+import { LISTS } from './resources/catalog.ts'
 import AddNodeView from './views/AddNodeView.vue'
 import DebugConfigMapsView from './views/DebugConfigMapsView.vue'
 import OverviewView from './views/OverviewView.vue'
+import ResourceListView from './views/ResourceListView.vue'
+
+const listRoutes: RouteRecordRaw[] = LISTS.map((list) => ({ path: list.path, name: list.id, component: ResourceListView, props: { list: list.id } }))
 
 /**
  * Hash URLs (…/#/nodes) in both doors: inside Electron the page is a file:// document where paths
@@ -13,6 +17,7 @@ export function createAppRouter(): Router {
     routes: [
       { path: '/', name: 'overview', component: OverviewView },
       { path: '/nodes/add', name: 'add-node', component: AddNodeView },
+      ...listRoutes,
       // A developer's view of the API client, linked from nowhere.
       { path: '/debug/configmaps', name: 'debug-configmaps', component: DebugConfigMapsView },
       { path: '/:pathMatch(.*)*', redirect: '/' },
