@@ -8,6 +8,7 @@ import type { ApiServerVerbs } from '../apiserver/types.ts'
 import type { Logger } from '../util/log.ts'
 import { InformerFactory } from './informer.ts'
 import { systemContext } from '../apiserver/api-server.ts'
+import { newScheduler } from '../scheduler/scheduler.ts'
 
 export interface ControllerContext {
   api: ApiServerVerbs
@@ -25,7 +26,29 @@ export interface ManagedController {
 export type ControllerFactory = (context: ControllerContext) => ManagedController
 
 /** Every controller the manager runs, by name (the name is its log component and its user). */
-export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {}
+export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
+  scheduler: newScheduler,
+}
+
+/**
+ * The controllers a `--controllers` list turns on, as kube-controller-manager reads it: `*` all,
+ * `NAME` on, `-NAME` off (a later entry wins). Unknown names are refused, naming the known ones.
+ */
+export function selectControllers(spec: readonly string[], known: Record<string, ControllerFactory> = CLUSTER_CONTROLLERS): Record<string, ControllerFactory> {
+  const names = Object.keys(known)
+  const on = new Set<string>()
+  for (const entry of spec) {
+    const off = entry.startsWith('-')
+    const name = off ? entry.slice(1) : entry
+    const targets = name === '*' ? names : [name]
+    if (name !== '*' && !names.includes(name)) throw new Error(`--controllers: unknown controller "${name}"; known: ${names.join(', ')}`)
+    for (const t of targets) {
+      if (off) on.delete(t)
+      else on.add(t)
+    }
+  }
+  return Object.fromEntries(names.filter((n) => on.has(n)).map((n) => [n, known[n] as ControllerFactory]))
+}
 
 export interface ControllerManagerOptions {
   api: ApiServerVerbs

@@ -31,6 +31,7 @@ import { securityHeaders } from './security-headers.ts'
 import { createStaticHandler } from './static-files.ts'
 import { failureStatus } from './status.ts'
 import { handleImageSend, IMAGE_SEND_PATH } from './image-send.ts'
+import { handleSchedulingExplanation, SCHEDULING_EXPLANATIONS_PATH } from './scheduling-explanation.ts'
 
 export interface RequestHandlerOptions {
   controlPlane: ControlPlane
@@ -184,6 +185,10 @@ export function createHandlers(options: RequestHandlerOptions): ServerHandlers {
           if (res.headersSent) res.destroy()
           else sendStatus(res, failureStatus('InternalError', `internal error: ${(err as Error).message}`))
         })
+        return
+      }
+      if (path.startsWith(SCHEDULING_EXPLANATIONS_PATH)) {
+        void handleSchedulingExplanation(req, res, verbs(), path, user)
         return
       }
       if (!path.startsWith(API_PREFIX)) {
