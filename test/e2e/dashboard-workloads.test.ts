@@ -1,0 +1,168 @@
+// End to end with the real lab: the built headless server joined to the lab's nodes (--lab),
+// driven by Chromium. A pod runs on a real node and the dashboard shows it Running with its
+// containers, events and live log (follow, search, download); a Deployment's detail view makes
+// the API writes of scale, pause/resume, restart and delete, checked over REST.
+//
+// Needs a build (`npx electron-vite build`) and the lab (`LAB_ID=… npx node scripts/lab/cli.ts up`).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { readLabFile, type LabFile } from '../../scripts/lab/lab-file.ts'
+import { collectPageErrors, launchChromium } from './support/browser.ts'
+import { KubeRest } from './support/rest.ts'
+import { killServe, requireBuiltServe, root, startServe, type RunningServe } from './support/serve.ts'
+
+const screenshotDir = join(root, 'test-results/screenshots')
+const NS = 'dash-e2e'
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+describe('dashboard workloads on the lab', () => {
+  let lab: LabFile
+  let dataDir: string
+  let serve: RunningServe
+  let rest: KubeRest
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  let errors: string[]
+
+  const shot = (name: string) => page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true })
+  const deployment = () => rest.get<{ spec: { replicas: number; paused?: boolean; template: { metadata?: { annotations?: Record<string, string> } } } }>(`/apis/apps/v1/namespaces/${NS}/deployments/web`)
+
+  beforeAll(async () => {
+    requireBuiltServe()
+    lab = readLabFile()
+    mkdirSync(screenshotDir, { recursive: true })
+    dataDir = mkdtempSync(join(tmpdir(), 'coxswain-e2e-workloads-'))
+    serve = await startServe(dataDir, undefined, ['--lab', join(root, '.lab', 'nodes.json')])
+    rest = KubeRest.forDataDir(serve.baseUrl, dataDir)
+    await until('a Ready node', async () => {
+      const nodes = await rest.get<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>('/api/v1/nodes')
+      return nodes.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ? true : undefined
+    })
+    expect((await rest.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } })).status).toBe(201)
+    browser = await launchChromium()
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
+    page = await context.newPage()
+    errors = collectPageErrors(page)
+    await page.goto(serve.loginUrl)
+    await page.getByTestId('nav').waitFor()
+  }, 120_000)
+
+  afterAll(async () => {
+    await context?.close().catch(() => {})
+    await browser?.close()
+    if (rest) {
+      await rest.request('DELETE', `/api/v1/namespaces/${NS}/pods/ticker?gracePeriodSeconds=0`).catch(() => undefined)
+      await until('the pod gone', async () => ((await rest.request('GET', `/api/v1/namespaces/${NS}/pods/ticker`)).status === 404 ? true : undefined), 30_000).catch(() => undefined)
+    }
+    await killServe(serve)
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('shows a pod running on a lab node with its containers, events and live log', async () => {
+    const created = await rest.request('POST', `/api/v1/namespaces/${NS}/pods`, {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'ticker', labels: { app: 'ticker' } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'app', image: lab.image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.2; done'] }],
+        },
+      },
+    })
+    expect(created.status).toBe(201)
+    await page.goto(`${serve.baseUrl}/#/pods/${NS}/ticker`)
+    await page.getByTestId('pod-status').filter({ hasText: 'Running' }).waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('pod-node').textContent()).toMatch(/node-\d/)
+    expect(await page.getByTestId('pod-ip').textContent()).toMatch(/\d+\.\d+\.\d+\.\d+/)
+    expect(await page.getByTestId('container-app').textContent()).toContain('Running')
+
+    // The log follows: lines keep arriving after the first ones.
+    await page.getByTestId('logs-view').filter({ hasText: 'tick 1' }).waitFor()
+    await page.getByTestId('logs-view').filter({ hasText: 'tick 12' }).waitFor({ timeout: 20_000 })
+    await page.getByTestId('logs-search').fill('tick 3')
+    await until('only matching lines', async () => {
+      const lines = await page.getByTestId('logs-view').locator('.logs__line').allTextContents()
+      return lines.length > 0 && lines.every((l) => l.includes('tick 3')) ? true : undefined
+    }, 10_000)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('logs-download').click()])
+    const text = readFileSync(await download.path(), 'utf8')
+    expect(text).toContain('tick 0\n')
+    expect(download.suggestedFilename()).toMatch(/^ticker_app_.*\.log$/)
+    await page.getByTestId('logs-search').fill('')
+    await shot('pod-detail')
+  })
+
+  it('lists the pod as Running with its node and IP', async () => {
+    await page.goto(`${serve.baseUrl}/#/workloads/pods?q=ticker`)
+    const row = page.getByTestId(`row-${NS}/ticker`)
+    await row.locator('[data-col="status"]').filter({ hasText: 'Running' }).waitFor()
+    expect(await row.locator('[data-col="node"]').textContent()).toMatch(/node-\d/)
+    expect(await row.locator('[data-col="ip"]').textContent()).toMatch(/\d+\.\d+\.\d+\.\d+/)
+    await page.getByTestId('nav-/nodes').click()
+    await page.locator('[data-col="pods"]').filter({ hasText: /^\s*1\// }).first().waitFor()
+    expect(await page.locator('[data-col="docker"]').first().textContent()).toMatch(/\d+\.\d+/)
+    await shot('nodes-lab')
+  })
+
+  it('scales, pauses, resumes and restarts a deployment from its detail view', async () => {
+    const created = await rest.request('POST', `/apis/apps/v1/namespaces/${NS}/deployments`, {
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: lab.image, command: ['sleep', '3600'] }] } },
+        },
+      },
+    })
+    expect(created.status).toBe(201)
+    await page.goto(`${serve.baseUrl}/#/workloads/deployments`)
+    await page.getByTestId(`row-${NS}/web`).getByRole('link', { name: 'web' }).click()
+    await page.getByTestId('detail-title').filter({ hasText: 'web' }).waitFor()
+
+    await page.getByTestId('scale-up').click()
+    await page.getByTestId('scale-value').filter({ hasText: '3' }).waitFor()
+    await page.getByTestId('scale-up').click()
+    await until('4 replicas written', async () => ((await deployment()).spec.replicas === 4 ? true : undefined), 10_000)
+    await page.getByTestId('scale-value').filter({ hasText: '4' }).waitFor()
+
+    await page.getByTestId('rollout-pause').click()
+    await until('paused', async () => ((await deployment()).spec.paused === true ? true : undefined), 10_000)
+    await page.getByTestId('rollout-state').filter({ hasText: 'Paused' }).waitFor()
+    expect(await page.getByTestId('rollout-pause').textContent()).toContain('Resume')
+    await page.getByTestId('rollout-pause').click()
+    await until('resumed', async () => ((await deployment()).spec.paused === false ? true : undefined), 10_000)
+
+    await page.getByTestId('rollout-restart').click()
+    const restartedAt = await until('a restart annotation', async () => (await deployment()).spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'], 10_000)
+    expect(Date.parse(restartedAt)).toBeGreaterThan(Date.now() - 60_000)
+    // With no earlier revision there is nothing to undo, and the button says so.
+    expect(await page.getByTestId('rollout-undo').isDisabled()).toBe(true)
+    await shot('deployment-detail')
+
+    await page.getByTestId('deployment-delete').click()
+    await page.getByTestId('list-title').filter({ hasText: 'Deployments' }).waitFor()
+    await until('the deployment gone', async () => ((await rest.request('GET', `/apis/apps/v1/namespaces/${NS}/deployments/web`)).status === 404 ? true : undefined), 30_000)
+  })
+
+  it('raised no console errors (CSP included)', () => {
+    expect(errors).toEqual([])
+  })
+})
