@@ -2,9 +2,7 @@ import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } 
 import { LISTS } from './resources/catalog.ts'
 import AddNodeView from './views/AddNodeView.vue'
 import DebugConfigMapsView from './views/DebugConfigMapsView.vue'
-import DeploymentDetailView from './views/DeploymentDetailView.vue'
 import OverviewView from './views/OverviewView.vue'
-import PodDetailView from './views/PodDetailView.vue'
 import ResourceListView from './views/ResourceListView.vue'
 
 const listRoutes: RouteRecordRaw[] = LISTS.map((list) => ({ path: list.path, name: list.id, component: ResourceListView, props: { list: list.id } }))
@@ -20,8 +18,11 @@ export function createAppRouter(): Router {
       { path: '/', name: 'overview', component: OverviewView },
       { path: '/nodes/add', name: 'add-node', component: AddNodeView },
       ...listRoutes,
-      { path: '/pods/:namespace/:name', name: 'pod', component: PodDetailView, props: true },
-      { path: '/deployments/:namespace/:name', name: 'deployment', component: DeploymentDetailView, props: true },
+      // Loaded on first use: they carry the YAML editor, the YAML library and the terminal.
+      { path: '/deploy', name: 'deploy', component: () => import('./views/DeployView.vue') },
+      { path: '/apply', name: 'apply', component: () => import('./views/ApplyView.vue') },
+      { path: '/pods/:namespace/:name', name: 'pod', component: () => import('./views/PodDetailView.vue'), props: true },
+      { path: '/deployments/:namespace/:name', name: 'deployment', component: () => import('./views/DeploymentDetailView.vue'), props: true },
       // A developer's view of the API client, linked from nowhere.
       { path: '/debug/configmaps', name: 'debug-configmaps', component: DebugConfigMapsView },
       { path: '/:pathMatch(.*)*', redirect: '/' },

@@ -57,6 +57,9 @@ describe('dashboard workloads on the lab', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
     page = await context.newPage()
     errors = collectPageErrors(page)
+    page.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`)
+    })
     await page.goto(serve.loginUrl)
     await page.getByTestId('nav').waitFor()
   }, 120_000)

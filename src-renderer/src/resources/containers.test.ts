@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { container, makePod } from '../../../src-main/api/testing/builders.ts'
 import type { ContainerStatus } from '../../../src-main/api/types/pod.ts'
-import { containerState, containerViews } from './containers.ts'
+import { containerRuns, containerState, containerViews } from './containers.ts'
 
 const now = Date.parse('2026-01-01T00:10:00Z')
 const status = (extra: Partial<ContainerStatus>): ContainerStatus => ({ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 0, ...extra }) as ContainerStatus
@@ -38,5 +38,18 @@ describe('containerViews', () => {
       ['setup', true, 0, false],
       ['app', false, 3, true],
     ])
+  })
+})
+
+describe('containerRuns', () => {
+  it.each([
+    ['not started', { state: { waiting: { reason: 'ContainerCreating' } } }, ''],
+    ['running', { restartCount: 0, state: { running: {} } }, '0:running'],
+    ['restarted', { restartCount: 2, state: { running: {} } }, '2:running'],
+    ['exited', { restartCount: 0, state: { terminated: { exitCode: 0 } } }, '0:terminated'],
+    ['waiting to restart after a crash', { restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1 } } }, '3:previous'],
+  ])('%s', (_name, s, key) => {
+    const pod = makePod('p').withContainer(container('app')).withContainerStatus({ name: 'app', ...(s as object) }).obj()
+    expect(containerRuns(pod)).toEqual({ app: key })
   })
 })

@@ -45,3 +45,17 @@ export function containerViews(pod: Pod, now: number): ContainerView[] {
   }
   return [...(pod.spec?.initContainers ?? []).map(build(true)), ...(pod.spec?.containers ?? []).map(build(false))]
 }
+
+/**
+ * Each app container's run, for the log view: '' until it has started, then its restart count and
+ * state, so a restart (a new log) changes the key.
+ */
+export function containerRuns(pod: Pod): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const c of pod.spec?.containers ?? []) {
+    const s = pod.status?.containerStatuses?.find((x) => x.name === c.name)
+    const started = s?.state?.running ? 'running' : s?.state?.terminated ? 'terminated' : s?.lastState?.terminated ? 'previous' : ''
+    out[c.name] = started && `${s?.restartCount ?? 0}:${started}`
+  }
+  return out
+}

@@ -60,7 +60,7 @@ describe('node usage', () => {
     ['memory', '2Gi / 8Gi (25%)'],
     ['pods', '2/110'],
     ['roles', 'worker'],
-    ['docker', 'docker://27.5.1'],
+    ['docker', '27.5.1'],
     ['status', 'Ready'],
   ])('column %s shows %s', (id, expected) => {
     const column = nodeColumns.find((c) => c.id === id)

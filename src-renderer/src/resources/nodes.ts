@@ -111,6 +111,11 @@ export const nodeColumns: ColumnSpec<Node>[] = [
     text: (n, ctx) => `${runningPods(podsOn(n, ctx))}/${n.status?.allocatable?.pods ?? n.status?.capacity?.pods ?? '?'}`,
     sortValue: (n, ctx) => runningPods(podsOn(n, ctx)),
   },
-  { id: 'docker', label: 'Docker', width: 'minmax(6rem, 0.8fr)', text: (n) => n.status?.nodeInfo?.containerRuntimeVersion ?? '' },
+  { id: 'docker', label: 'Docker', width: 'minmax(6rem, 0.9fr)', text: (n) => dockerVersion(n) },
   ageColumn(),
 ]
+
+/** "docker://27.5.1" -> "27.5.1": the runtime is always Docker here. */
+export function dockerVersion(node: Node): string {
+  return (node.status?.nodeInfo?.containerRuntimeVersion ?? '').replace(/^docker:\/\//, '')
+}
