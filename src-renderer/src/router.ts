@@ -23,6 +23,7 @@ export function createAppRouter(): Router {
       { path: '/apply', name: 'apply', component: () => import('./views/ApplyView.vue') },
       { path: '/pods/:namespace/:name', name: 'pod', component: () => import('./views/PodDetailView.vue'), props: true },
       { path: '/deployments/:namespace/:name', name: 'deployment', component: () => import('./views/DeploymentDetailView.vue'), props: true },
+      { path: '/objects/:resource/:namespace/:name', name: 'object', component: () => import('./views/ObjectDetailView.vue'), props: true },
       // A developer's view of the API client, linked from nowhere.
       { path: '/debug/configmaps', name: 'debug-configmaps', component: DebugConfigMapsView },
       { path: '/:pathMatch(.*)*', redirect: '/' },

@@ -171,6 +171,16 @@ describe('dashboard lists', () => {
     expect(text).not.toContain('hunter2')
     expect(text).not.toContain(Buffer.from('hunter2').toString('base64'))
     await shot('secrets')
+
+    // The detail view hides the values too, until asked.
+    await row('default/db').getByRole('link', { name: 'db' }).click()
+    await page.getByTestId('object-yaml').filter({ hasText: 'password' }).waitFor()
+    const detail = (await page.locator('main').textContent()) ?? ''
+    expect(detail).not.toContain('hunter2')
+    expect(detail).not.toContain(Buffer.from('hunter2').toString('base64'))
+    await page.getByTestId('secret-reveal').click()
+    expect(await page.getByTestId('secret-value').textContent()).toBe('hunter2')
+    await shot('secret-revealed')
     await open('/config/configmaps')
     expect(await row('default/settings').locator('[data-col="keys"]').textContent()).toContain('level, mode')
     await shot('configmaps')

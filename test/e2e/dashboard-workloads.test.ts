@@ -110,6 +110,19 @@ describe('dashboard workloads on the lab', () => {
     await shot('pod-detail')
   })
 
+  it('opens a shell in the pod, runs a command and shows its output', async () => {
+    await page.getByTestId('tab-shell').click()
+    await page.getByTestId('shell-state').filter({ hasText: 'open' }).waitFor()
+    await page.getByTestId('shell-terminal').click()
+    await page.keyboard.type('echo "answer=$((6*7))"; hostname\n')
+    await page.getByTestId('shell-terminal').filter({ hasText: 'answer=42' }).waitFor()
+    expect(await page.getByTestId('shell-terminal').textContent()).toContain('ticker')
+    await shot('pod-shell')
+    await page.keyboard.type('exit\n')
+    await page.getByTestId('shell-state').filter({ hasText: 'exited' }).waitFor()
+    expect(await page.getByTestId('shell-message').textContent()).toContain('code 0')
+  })
+
   it('lists the pod as Running with its node and IP', async () => {
     await page.goto(`${serve.baseUrl}/#/workloads/pods?q=ticker`)
     const row = page.getByTestId(`row-${NS}/ticker`)
