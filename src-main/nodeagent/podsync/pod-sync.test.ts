@@ -20,8 +20,9 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
   let sync: PodSyncHandle | null = null
 
   const node = (podCIDR?: string): Node => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE }, ...(podCIDR ? { spec: { podCIDR, podCIDRs: [podCIDR] } } : {}) })
-  const start = async (): Promise<PodSyncHandle> => {
+  const start = async (extra: { onSettled?: () => void } = {}): Promise<PodSyncHandle> => {
     sync = startPodSyncWith({
+      ...extra,
       nodeName: NODE,
       api: s.api,
       ctx: admin,
@@ -188,7 +189,7 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     const tail = runtime.calls.slice(runtime.calls.indexOf(`exec ${name} sh -c sleep 1`))
     expect(tail).toEqual([`exec ${name} sh -c sleep 1`, `stop ${name} t=5`, `remove ${name}`, `remove volume k8s_scratch_${pod.metadata.uid}`])
     expect(runtime.containers.size).toBe(0)
-    expect(shell.runs.at(-1)?.argv).toEqual(['rm', '-rf', `/var/lib/coxswain/pods/${pod.metadata.uid}`])
+    expect(shell.runs.at(-1)?.argv).toEqual(['rm', '-rf', `/var/lib/coxswain/pods/${pod.metadata.uid}`, `/dev/shm/coxswain/pods/${pod.metadata.uid}`])
   })
 
   it('adopts the containers it finds, removes older running copies and containers of pods it does not know', async () => {
@@ -206,6 +207,47 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     expect(runtime.calls.filter((c) => c.startsWith('create'))).toEqual([])
     expect(runtime.containers.get(current.id)?.state).toBe('running')
     expect((await get('web')).status).toMatchObject({ podIP: '10.244.1.7', containerStatuses: [{ restartCount: 1, containerID: `docker://${current.id}` }] })
+  })
+
+  it('on (re)start, removes containers of gone pods and ends pods deleted meanwhile before it starts any pod', async () => {
+    const spec = container('web', 'busybox')
+    const context = { network: 'coxswain-pods', dns: { servers: [], domain: 'cluster.local' }, attempt: 0 }
+    const strangerPod = makePod('gone').withContainer(spec).obj()
+    strangerPod.metadata.uid = 'uid-of-a-pod-deleted-while-away'
+    const stranger = runtime.seed(buildContainerCreate(strangerPod, spec, { ...context, podIP: '10.244.1.8' }))
+    const evicted = await create(makePod('evicted').withContainer(spec).obj())
+    const evictedContainer = runtime.seed(buildContainerCreate(evicted, spec, { ...context, podIP: '10.244.1.9' }))
+    await s.api.delete(ref.pods('default', 'evicted'), { gracePeriodSeconds: 2 }, admin)
+    s.clock.advance(10)
+    const fresh = await create(makePod('fresh').withContainer(spec).obj())
+    await start()
+    // `synced` (what the node's Ready report waits for) means the stale containers are gone.
+    expect(runtime.containers.has(stranger.id)).toBe(false)
+    expect(runtime.containers.has(evictedContainer.id)).toBe(false)
+    await until('the evicted pod object to go', () => gone('evicted'))
+    await until('the fresh pod to be ready', () => ready('fresh'))
+    const firstCreate = runtime.calls.findIndex((c) => c.startsWith('create'))
+    expect(runtime.calls[firstCreate]).toBe(`create ${named(fresh, 'web')?.name}`)
+    expect(runtime.calls.indexOf(`remove ${stranger.name}`)).toBeLessThan(firstCreate)
+    expect(runtime.calls.indexOf(`stop ${evictedContainer.name} t=0`)).toBeLessThan(firstCreate)
+    expect(runtime.calls.indexOf(`remove ${evictedContainer.name}`)).toBeLessThan(firstCreate)
+  })
+
+  it('is unsettled while Docker is away, and settles only after removing what appeared meanwhile', async () => {
+    let settles = 0
+    const handle = await start({ onSettled: () => settles++ })
+    expect([handle.settled(), settles]).toEqual([true, 1])
+    runtime.endEventStreams()
+    await until('pod sync to be unsettled', () => !handle.settled())
+    // dockerd revived a container of a pod deleted while it was down; no event will tell of it.
+    const spec = container('web', 'busybox')
+    const gonePod = makePod('gone').withContainer(spec).obj()
+    gonePod.metadata.uid = 'uid-of-a-pod-deleted-while-docker-was-down'
+    const stranger = runtime.seed(buildContainerCreate(gonePod, spec, { network: 'coxswain-pods', dns: { servers: [], domain: 'cluster.local' }, attempt: 0, podIP: '10.244.1.9' }))
+    runtime.eventsBack()
+    await until('pod sync to settle again', () => handle.settled(), 5000)
+    expect(runtime.containers.has(stranger.id)).toBe(false)
+    expect(settles).toBe(2)
   })
 
   it('keeps the containers of a pod that succeeded, and restarts nothing', async () => {
@@ -268,6 +310,16 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     expect(said.indexOf('Failed: Error: ErrImagePull')).toBeLessThan(said.indexOf('Failed: Error: ImagePullBackOff'))
   })
 
+  it('puts the service links of the pod\'s namespace into its containers\' environment, unless turned off', async () => {
+    await s.api.create({ group: '', version: 'v1', resource: 'services', namespace: 'default' }, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache' }, spec: { clusterIP: '10.96.0.20', ports: [{ name: 'redis', port: 6379 }] } }, admin)
+    await start()
+    const linked = await create(makePod('linked').withContainer(container('app', 'busybox')).obj())
+    const unlinked = await create(makePod('unlinked').withContainer(container('app', 'busybox')).withSpec({ enableServiceLinks: false }).obj())
+    await until('both pods to be ready', async () => (await ready('linked')) && (await ready('unlinked')))
+    expect(named(linked, 'app')?.options.Env).toEqual(expect.arrayContaining(['CACHE_SERVICE_HOST=10.96.0.20', 'CACHE_SERVICE_PORT_REDIS=6379', 'CACHE_PORT=tcp://10.96.0.20:6379']))
+    expect((named(unlinked, 'app')?.options.Env ?? []).filter((e) => e.startsWith('CACHE_'))).toEqual([])
+  })
+
   it('writes configMap and secret volumes on the node and fills env from them', async () => {
     const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { greeting: 'hello' } }
     const secret: Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'default' }, data: { token: Buffer.from('s3cret').toString('base64') } }
@@ -297,8 +349,10 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     await until('web to run', () => running(pod, 'web'))
     const options = named(pod, 'web')?.options
     expect(options?.Env).toEqual(expect.arrayContaining(['GREETING=hello', 'TOKEN=s3cret', `NODE=${NODE}`, 'IP=10.244.1.2']))
+    // Secrets on tmpfs, never on the node's disk; configMaps beside the pod's other state.
     const dir = `/var/lib/coxswain/pods/${pod.metadata.uid}/volumes`
-    expect(options?.HostConfig?.Binds).toEqual([`${dir}/config:/etc/app:ro`, `${dir}/secret:/run/secret:ro`])
+    const shm = `/dev/shm/coxswain/pods/${pod.metadata.uid}/volumes`
+    expect(options?.HostConfig?.Binds).toEqual([`${dir}/config:/etc/app:ro`, `${shm}/secret:/run/secret:ro`])
     const scripts = shell.runs.filter((r) => r.argv.join(' ') === 'sh -s').map((r) => r.stdin ?? '')
     expect(scripts).toHaveLength(2)
     expect(scripts[0]).toContain(Buffer.from('hello').toString('base64'))
