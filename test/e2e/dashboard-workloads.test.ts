@@ -1,7 +1,7 @@
 // End to end with the real lab: the built headless server joined to the lab's nodes (--lab),
 // driven by Chromium. A pod runs on a real node and the dashboard shows it Running with its
-// containers, events and live log (follow, search, download); a Deployment's detail view makes
-// the API writes of scale, pause/resume, restart and delete, checked over REST.
+// containers, events, live log (follow, search, download) and a shell; a Deployment's detail
+// view scales it from 2 to 4 running pods, pauses, resumes, restarts, undoes and deletes it.
 //
 // Needs a build (`npx electron-vite build`) and the lab (`LAB_ID=… npx node scripts/lab/cli.ts up`).
 
@@ -68,8 +68,9 @@ describe('dashboard workloads on the lab', () => {
     await context?.close().catch(() => {})
     await browser?.close()
     if (rest) {
+      await rest.request('DELETE', `/apis/apps/v1/namespaces/${NS}/deployments/web`).catch(() => undefined)
       await rest.request('DELETE', `/api/v1/namespaces/${NS}/pods/ticker?gracePeriodSeconds=0`).catch(() => undefined)
-      await until('the pod gone', async () => ((await rest.request('GET', `/api/v1/namespaces/${NS}/pods/ticker`)).status === 404 ? true : undefined), 30_000).catch(() => undefined)
+      await until('the pods gone', async () => ((await rest.get<{ items: unknown[] }>(`/api/v1/namespaces/${NS}/pods`)).items.length === 0 ? true : undefined), 30_000).catch(() => undefined)
     }
     await killServe(serve)
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
@@ -135,7 +136,7 @@ describe('dashboard workloads on the lab', () => {
     await shot('nodes-lab')
   })
 
-  it('scales, pauses, resumes and restarts a deployment from its detail view', async () => {
+  it('scales a deployment from 2 to 4 and watches its pods run; pause, resume, restart and undo', async () => {
     const created = await rest.request('POST', `/apis/apps/v1/namespaces/${NS}/deployments`, {
       body: {
         apiVersion: 'apps/v1',
@@ -144,7 +145,10 @@ describe('dashboard workloads on the lab', () => {
         spec: {
           replicas: 2,
           selector: { matchLabels: { app: 'web' } },
-          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: lab.image, command: ['sleep', '3600'] }] } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: lab.image, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] },
+          },
         },
       },
     })
@@ -152,12 +156,17 @@ describe('dashboard workloads on the lab', () => {
     await page.goto(`${serve.baseUrl}/#/workloads/deployments`)
     await page.getByTestId(`row-${NS}/web`).getByRole('link', { name: 'web' }).click()
     await page.getByTestId('detail-title').filter({ hasText: 'web' }).waitFor()
+    const runningPods = page.getByTestId('deployment-pods').locator('tr', { hasText: 'Running' })
+    await until('2 pods Running in the view', async () => ((await runningPods.count()) === 2 ? true : undefined))
+    await page.getByTestId('rollout-state').filter({ hasText: 'Rolled out' }).waitFor({ timeout: 30_000 })
 
     await page.getByTestId('scale-up').click()
     await page.getByTestId('scale-value').filter({ hasText: '3' }).waitFor()
     await page.getByTestId('scale-up').click()
     await until('4 replicas written', async () => ((await deployment()).spec.replicas === 4 ? true : undefined), 10_000)
-    await page.getByTestId('scale-value').filter({ hasText: '4' }).waitFor()
+    await until('4 pods Running in the view', async () => ((await runningPods.count()) === 4 ? true : undefined))
+    await page.getByTestId('deployment-ready').filter({ hasText: '4/4' }).waitFor({ timeout: 30_000 })
+    await shot('deployment-scaled')
 
     await page.getByTestId('rollout-pause').click()
     await until('paused', async () => ((await deployment()).spec.paused === true ? true : undefined), 10_000)
@@ -166,11 +175,17 @@ describe('dashboard workloads on the lab', () => {
     await page.getByTestId('rollout-pause').click()
     await until('resumed', async () => ((await deployment()).spec.paused === false ? true : undefined), 10_000)
 
+    // One revision so far: nothing to undo, and the button says so.
+    await page.getByTestId('revision-1').waitFor()
+    expect(await page.getByTestId('rollout-undo').isDisabled()).toBe(true)
     await page.getByTestId('rollout-restart').click()
     const restartedAt = await until('a restart annotation', async () => (await deployment()).spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'], 10_000)
     expect(Date.parse(restartedAt)).toBeGreaterThan(Date.now() - 60_000)
-    // With no earlier revision there is nothing to undo, and the button says so.
-    expect(await page.getByTestId('rollout-undo').isDisabled()).toBe(true)
+    // The restart is revision 2; undo goes back to revision 1's template (no restart annotation).
+    await page.getByTestId('revision-2').waitFor({ timeout: 30_000 })
+    await page.getByTestId('rollout-undo').click()
+    await until('the template rolled back', async () => ((await deployment()).spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'] === undefined ? true : undefined), 10_000)
+    await page.getByTestId('rollout-state').filter({ hasText: 'Rolled out' }).waitFor({ timeout: 60_000 })
     await shot('deployment-detail')
 
     await page.getByTestId('deployment-delete').click()

@@ -20,7 +20,7 @@ export interface ContainerView {
 export function containerState(status: ContainerStatus | undefined, now: number): { state: string; tone: Tone; detail: string } {
   const s = status?.state
   if (s?.running) {
-    const since = s.running.startedAt ? ` for ${humanDuration(now - Date.parse(s.running.startedAt))}` : ''
+    const since = s.running.startedAt ? ` for ${humanDuration(Math.max(0, now - Date.parse(s.running.startedAt)))}` : ''
     return { state: `Running${since}`, tone: status?.ready ? 'ok' : 'warning', detail: status?.ready ? '' : 'not ready' }
   }
   if (s?.terminated) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Event } from '../../../src-main/api/types/core.ts'
-import { eventColumns, eventCount, eventTime } from './events.ts'
+import { agoText, eventColumns, eventCount, eventTime } from './events.ts'
 
 const event = (extra: Partial<Event>): Event => ({
   apiVersion: 'v1',
@@ -29,4 +29,12 @@ describe('events', () => {
     expect(eventColumns.find((c) => c.id === 'object')?.text(e, ctx)).toBe('Pod/web-1')
     expect(eventColumns.find((c) => c.id === 'lastSeen')?.text(e, ctx)).toBe('60s')
   })
+})
+
+describe('agoText', () => {
+  it.each([
+    [1000, 61_000, '60s'],
+    [5000, 4000, '0s'],
+    [0, 4000, ''],
+  ])('%d at %d is %j', (time, now, text) => expect(agoText(time, now)).toBe(text))
 })

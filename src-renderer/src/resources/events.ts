@@ -11,6 +11,14 @@ export function eventTime(e: Event): number {
   return Date.parse(stamp ?? '') || 0
 }
 
+/**
+ * How long ago `time` was. The clock ticks every few seconds, so an event newer than the last tick
+ * would be "in the future": that reads as now, not as kubectl's "<invalid>".
+ */
+export function agoText(time: number, now: number): string {
+  return time ? humanDuration(Math.max(0, now - time)) : ''
+}
+
 export const eventCount = (e: Event): number => e.series?.count ?? e.count ?? 1
 
 export const eventColumns: ColumnSpec<Event>[] = [
@@ -18,7 +26,7 @@ export const eventColumns: ColumnSpec<Event>[] = [
     id: 'lastSeen',
     label: 'Last seen',
     width: '6rem',
-    text: (e, ctx) => (eventTime(e) ? humanDuration(ctx.now - eventTime(e)) : ''),
+    text: (e, ctx) => agoText(eventTime(e), ctx.now),
     sortValue: (e) => -eventTime(e),
   },
   { id: 'type', label: 'Type', kind: 'pill', width: '6.5rem', text: (e) => e.type ?? 'Normal', tone: (e) => (e.type === 'Warning' ? 'warning' : 'ok') },
