@@ -1,11 +1,23 @@
 // The Pods list: kubectl's STATUS/READY/RESTARTS (one implementation shared with the API server's
 // Table printer, so the dashboard and `kubectl get pods` agree) and a colour for each status.
 
-import { summarizePod } from '../../../src-main/api/printers/pod.ts'
+import { summarizePod as summarizeUncached, type PodSummary } from '../../../src-main/api/printers/pod.ts'
 import type { Pod } from '../../../src-main/api/types/pod.ts'
 import type { Tone } from '../connection.ts'
 import type { ColumnSpec } from './columns.ts'
 import { ageColumn, nameColumn, namespaceColumn } from './common.ts'
+
+// A row asks for the summary once per cell (status, ready, restarts, tone) on every render; a pod
+// object is never modified (a change is a new object), so one summary per object and tick serves all.
+const summaries = new WeakMap<Pod, { now: number; summary: PodSummary }>()
+
+export function summarizePod(pod: Pod, now: number): PodSummary {
+  const cached = summaries.get(pod)
+  if (cached?.now === now) return cached.summary
+  const summary = summarizeUncached(pod, now)
+  summaries.set(pod, { now, summary })
+  return summary
+}
 
 const ERROR_STATUSES = new Set([
   'CrashLoopBackOff',
