@@ -16,6 +16,22 @@ import { launchChromium } from '../test/e2e/support/browser.ts'
 import { KubeRest } from '../test/e2e/support/rest.ts'
 import { killServe, requireBuiltServe, startServe } from '../test/e2e/support/serve.ts'
 
+/**
+ * The browser globals the in-page functions use, typed here: this file is checked with Node's
+ * library, not the DOM's (fetch, performance and TextDecoderStream exist in both).
+ */
+interface PageElement {
+  textContent: string | null
+  scrollTop: number
+  readonly scrollHeight: number
+  readonly clientHeight: number
+}
+interface PageGlobals {
+  document: { body: unknown; querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): { length: number } }
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void; disconnect(): void }
+  requestAnimationFrame(callback: (time: number) => void): number
+}
+
 const PODS = 1_000
 const CHANGES = 100
 const SCROLL_FRAMES = 300
@@ -54,6 +70,7 @@ async function main(): Promise<void> {
     // (a) In the page: one write at a time; a bare watch (the baseline) and the DOM are both timed
     // from the same performance.now() taken just before the write is sent.
     const latencies = await page.evaluate(async ({ changes }) => {
+      const { document, MutationObserver, requestAnimationFrame } = globalThis as unknown as PageGlobals
       const target = '/api/v1/namespaces/default/pods/aaa-target'
       const current = (await (await fetch(target)).json()) as { metadata: { resourceVersion: string } }
       const seenByWatch = new Map<string, number>()
@@ -110,7 +127,8 @@ async function main(): Promise<void> {
 
     // (b) Frame intervals: idle, then scrolling the list's viewport one step per frame to the end.
     const frames = await page.evaluate(async ({ count }) => {
-      const body = document.querySelector<HTMLElement>('[data-testid="table-body"]')
+      const { document, requestAnimationFrame } = globalThis as unknown as PageGlobals
+      const body = document.querySelector('[data-testid="table-body"]')
       if (!body) throw new Error('no table body')
       const intervals = async (step: ((i: number) => void) | null): Promise<number[]> => {
         const out: number[] = []
