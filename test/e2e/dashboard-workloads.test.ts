@@ -128,12 +128,22 @@ describe('dashboard workloads on the lab', () => {
     await page.goto(`${serve.baseUrl}/#/workloads/pods?q=ticker`)
     const row = page.getByTestId(`row-${NS}/ticker`)
     await row.locator('[data-col="status"]').filter({ hasText: 'Running' }).waitFor()
-    expect(await row.locator('[data-col="node"]').textContent()).toMatch(/node-\d/)
+    const podNode = ((await row.locator('[data-col="node"]').textContent()) ?? '').trim()
+    expect(podNode).toMatch(/^node-\d$/)
     expect(await row.locator('[data-col="ip"]').textContent()).toMatch(/\d+\.\d+\.\d+\.\d+/)
     await page.getByTestId('nav-/nodes').click()
     await page.locator('[data-col="pods"]').filter({ hasText: /^\s*1\// }).first().waitFor()
     expect(await page.locator('[data-col="docker"]').first().textContent()).toMatch(/\d+\.\d+/)
     await shot('nodes-lab')
+
+    // The Overview's map: the pod is a window in its node's building, and leads to the pod.
+    await page.getByTestId('nav-/').click()
+    const window = page.getByTestId(`building-${podNode}`).locator(`[data-testid="map-pod"][title="${NS}/ticker: Running"]`)
+    await window.waitFor()
+    expect(Number(await page.getByTestId('phase-Running').locator('.phase__count').textContent())).toBeGreaterThanOrEqual(1)
+    await shot('overview-lab')
+    await window.click()
+    await page.getByTestId('detail-title').filter({ hasText: 'ticker' }).waitFor()
   })
 
   it('scales a deployment from 2 to 4 and watches its pods run; pause, resume, restart and undo', async () => {
