@@ -101,6 +101,7 @@ export const LISTS: readonly ListSpec[] = [
     ref: RESOURCES.services,
     namespaced: true,
     columns: cols(serviceColumns),
+    needsPods: true,
     empty: { title: 'No services here', text: 'A Service gives a set of pods one stable address and name. Tick "Expose" in the deploy form to create one.', action: DEPLOY },
   },
   {

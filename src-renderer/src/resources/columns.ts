@@ -11,6 +11,8 @@ export interface RowContext {
   now: number
   /** Pods by spec.nodeName; filled only for lists that ask (`needsPods`). */
   podsByNode: ReadonlyMap<string, readonly Pod[]>
+  /** Every pod; filled only for lists that ask (`needsPods`). */
+  pods?: readonly Pod[]
 }
 
 /**
