@@ -71,6 +71,12 @@ describe('InterPodAffinity filter', () => {
       { a1: null, a2: null, b1: REASON_EXISTING_ANTI_AFFINITY, nozone: null },
     ],
     [
+      "mutually repelling replicas: the pod's own anti-affinity is named first, as Kubernetes does",
+      [running('db-0', { app: 'db' }, 'a1', 'default', { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'db' }, HOST)] } })],
+      wanting({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'db' }, HOST)] } }, { app: 'db' }),
+      { a1: REASON_ANTI_AFFINITY, a2: null, b1: null, nozone: null },
+    ],
+    [
       'terms only see their namespaces (the pod’s own by default)',
       [running('cache', { app: 'cache' }, 'a1', 'other')],
       wanting({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'cache' }, ZONE)] } }),

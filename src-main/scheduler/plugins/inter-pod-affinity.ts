@@ -76,20 +76,21 @@ function inDomain(counts: DomainCounts, term: AffinityTerm, node: NodeInfo): boo
   return value !== undefined && (counts.get(domain(term.topologyKey, value)) ?? 0) > 0
 }
 
+/** In Kubernetes' order: the pod's affinity, its anti-affinity, then other pods' anti-affinity. */
 function filter(state: CycleState, node: NodeInfo): ReturnType<FilterPlugin['filter']> {
   const info = state.read<PodInfo>(POD_INFO_KEY)
   const s = state.read<FilterState>(FILTER_KEY)
   if (!info || !s) return null
-  if (s.existingAntiAffinity.size > 0) {
-    for (const [key, value] of Object.entries(node.labels)) {
-      if ((s.existingAntiAffinity.get(domain(key, value)) ?? 0) > 0) return unschedulable(REASON_EXISTING_ANTI_AFFINITY)
-    }
-  }
-  if (info.requiredAntiAffinity.some((t) => inDomain(s.antiAffinity, t, node))) return unschedulable(REASON_ANTI_AFFINITY)
   if (info.requiredAffinity.length > 0 && !info.requiredAffinity.every((t) => inDomain(s.affinity, t, node))) {
     // No pod anywhere matches: the first of a group that selects itself may start it, where the keys exist.
     const firstOfGroup = s.affinity.size === 0 && s.matchesOwnAffinity && info.requiredAffinity.every((t) => node.labels[t.topologyKey] !== undefined)
     if (!firstOfGroup) return unresolvable(REASON_AFFINITY)
+  }
+  if (info.requiredAntiAffinity.some((t) => inDomain(s.antiAffinity, t, node))) return unschedulable(REASON_ANTI_AFFINITY)
+  if (s.existingAntiAffinity.size > 0) {
+    for (const [key, value] of Object.entries(node.labels)) {
+      if ((s.existingAntiAffinity.get(domain(key, value)) ?? 0) > 0) return unschedulable(REASON_EXISTING_ANTI_AFFINITY)
+    }
   }
   return null
 }
