@@ -24,7 +24,7 @@ import type { Logger } from '../util/log.ts'
 import { SchedulerCache } from './cache.ts'
 import { runCycle, type CycleResult } from './framework/cycle.ts'
 import { fitErrorMessage } from './framework/fit-error.ts'
-import { podInfo, podKey } from './framework/pod-info.ts'
+import { podInfo, podKey, type PodInfo } from './framework/pod-info.ts'
 import { seededRandom, type Random } from './framework/random.ts'
 import { isTerminal } from './framework/snapshot.ts'
 import type { Status } from './framework/types.ts'
@@ -194,18 +194,20 @@ export class Scheduler implements ManagedController {
     const pod = this.pods.get(entry.key) ?? entry.pod
     if (!this.needsScheduling(pod) || pod.metadata.uid !== entry.pod.metadata.uid) return
     entry.pod = pod
-    let result: CycleResult
+    let info: PodInfo
     try {
-      result = runCycle(this.profile, pod, this.cache, { random: this.random, startIndex: this.startIndex, info: podInfo(pod) })
+      info = podInfo(pod)
     } catch (err) {
-      result = { node: null, verdicts: [], podRefusal: { code: 'Error', reasons: [(err as Error).message] }, allNodes: this.cache.nodes().length, nextStartIndex: this.startIndex }
+      this.unschedulable(entry, { node: null, verdicts: [], podRefusal: { code: 'Error', reasons: [`invalid pod: ${(err as Error).message}`] }, allNodes: this.cache.nodes().length, nextStartIndex: this.startIndex })
+      return
     }
+    const result = runCycle(this.profile, pod, this.cache, { random: this.random, startIndex: this.startIndex, info })
     this.startIndex = result.nextStartIndex
     if (result.node === null) {
       this.unschedulable(entry, result)
       return
     }
-    this.cache.assume(podInfo(pod), result.node)
+    this.cache.assume(info, result.node)
     const binding = this.bind(entry, result.node).finally(() => this.bindings.delete(binding))
     this.bindings.add(binding)
   }

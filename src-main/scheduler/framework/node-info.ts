@@ -31,10 +31,16 @@ export class NodeInfo {
 
   /** The node's labels, with kubernetes.io/hostname always present (kubelet always sets it). */
   labels: Readonly<Record<string, string>> = {}
+  /** The Ready condition's status; undefined while the node has reported none. */
+  ready: string | undefined
+  /** Condition types whose status is True (MemoryPressure, DiskPressure, …), Ready aside. */
+  trueConditions: ReadonlySet<string> = new Set()
 
   setNode(node: Node): void {
     this.node = node
     this.labels = { [HOSTNAME_LABEL]: this.name, ...node.metadata.labels }
+    this.ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status
+    this.trueConditions = new Set((node.status?.conditions ?? []).filter((c) => c.status === 'True' && c.type !== 'Ready').map((c) => c.type))
     const allocatable = node.status?.allocatable ?? {}
     this.allocatable = resourcesOf(allocatable)
     this.allowedPods = allocatable.pods !== undefined ? quantityValue(allocatable.pods) : 0

@@ -5,7 +5,8 @@
 import type { Namespace, Node, Pod, Service } from '../../api/index.ts'
 import { matchesLabels, selectorFromSet } from '../../api/selectors/labels.ts'
 import { NodeInfo, normalizeImage } from './node-info.ts'
-import { podInfo } from './pod-info.ts'
+import { podInfo, type PodInfo } from './pod-info.ts'
+import { PodIndex, type PlacedPod } from './pod-index.ts'
 
 export interface Snapshot {
   /** Every node the cluster has, in a stable order (by name). */
@@ -17,6 +18,37 @@ export interface Snapshot {
   imageNodeCount(image: string): number
   /** Services of `namespace`, for default spreading (pods of one Service spread out). */
   services(namespace: string): readonly Service[]
+  /** Bound pods by label and by controller. */
+  readonly podIndex: PodIndex
+  /** Every value nodes carry for label `key` (kubernetes.io/hostname always present). */
+  domainValues(key: string): ReadonlySet<string>
+}
+
+/** domainValues for a list of nodes, remembered per key until `reset()` (when nodes change). */
+export class DomainValues {
+  private readonly byKey = new Map<string, Set<string>>()
+  private readonly nodes: () => readonly NodeInfo[]
+
+  constructor(nodes: () => readonly NodeInfo[]) {
+    this.nodes = nodes
+  }
+
+  get(key: string): ReadonlySet<string> {
+    let values = this.byKey.get(key)
+    if (!values) {
+      values = new Set()
+      for (const node of this.nodes()) {
+        const value = node.labels[key]
+        if (value !== undefined) values.add(value)
+      }
+      this.byKey.set(key, values)
+    }
+    return values
+  }
+
+  reset(): void {
+    this.byKey.clear()
+  }
 }
 
 /** True when a pod no longer holds node resources (Kubernetes frees them at Succeeded/Failed). */
@@ -27,18 +59,52 @@ export const isTerminal = (pod: Pod): boolean => pod.status?.phase === 'Succeede
  * StatefulSet, …) or a Service that selects both. Kubernetes builds one label selector from those
  * owners; asking membership directly gives the same groups without a ReplicaSet lister.
  */
-export function sameSpreadGroup(pod: Pod, services: readonly Service[]): ((other: Pod) => boolean) | null {
-  if (pod.metadata.namespace === undefined) return null
+export interface SpreadGroup {
+  matches(other: Pod): boolean
+  /** Every bound pod that may belong (a superset, each pod once), found through the index. */
+  candidates(index: PodIndex): Iterable<PlacedPod>
+}
+
+export function sameSpreadGroup(pod: Pod, services: readonly Service[]): SpreadGroup | null {
+  const namespace = pod.metadata.namespace
+  if (namespace === undefined) return null
   const controller = pod.metadata.ownerReferences?.find((o) => o.controller)?.uid
-  const selecting = services
-    .filter((s) => s.spec?.selector && Object.keys(s.spec.selector).length > 0)
-    .map((s) => selectorFromSet(s.spec?.selector))
-    .filter((sel) => matchesLabels(sel, pod.metadata.labels))
+  const selectors = services
+    .map((s) => s.spec?.selector ?? {})
+    .filter((selector) => Object.keys(selector).length > 0 && matchesLabels(selectorFromSet(selector), pod.metadata.labels))
+  const selecting = selectors.map((selector) => selectorFromSet(selector))
   if (!controller && selecting.length === 0) return null
-  return (other) =>
-    other.metadata.namespace === pod.metadata.namespace &&
-    ((controller !== undefined && other.metadata.ownerReferences?.some((o) => o.controller && o.uid === controller) === true) ||
-      selecting.some((sel) => matchesLabels(sel, other.metadata.labels)))
+  return {
+    matches: (other) =>
+      other.metadata.namespace === namespace &&
+      ((controller !== undefined && other.metadata.ownerReferences?.some((o) => o.controller && o.uid === controller) === true) ||
+        selecting.some((sel) => matchesLabels(sel, other.metadata.labels))),
+    candidates(index) {
+      const sources: Iterable<PlacedPod>[] = []
+      if (controller) sources.push(index.ofController(controller))
+      for (const selector of selectors) {
+        const [key, value] = Object.entries(selector)[0] ?? ['', '']
+        sources.push(index.withLabel(namespace, key, value))
+      }
+      return unique(sources)
+    },
+  }
+}
+
+/** The pods of several sources, each once (by uid). */
+export function* unique(sources: readonly Iterable<PlacedPod>[]): Iterable<PlacedPod> {
+  if (sources.length === 1) {
+    yield* sources[0] ?? []
+    return
+  }
+  const seen = new Set<PodInfo>()
+  for (const source of sources) {
+    for (const placed of source) {
+      if (seen.has(placed.info)) continue
+      seen.add(placed.info)
+      yield placed
+    }
+  }
 }
 
 /** A snapshot of plain lists, for the debug view and tests. Terminal and unbound pods are left out. */
@@ -49,14 +115,19 @@ export function snapshotFromLists(lists: { nodes: readonly Node[]; pods?: readon
     info.setNode(node)
     byName.set(info.name, info)
   }
-  for (const pod of lists.pods ?? []) {
+  const podIndex = new PodIndex()
+  for (const [i, pod] of (lists.pods ?? []).entries()) {
     const nodeName = pod.spec?.nodeName
-    if (!nodeName || isTerminal(pod)) continue
-    byName.get(nodeName)?.addPod(podInfo(pod))
+    const node = nodeName ? byName.get(nodeName) : undefined
+    if (!node || isTerminal(pod)) continue
+    const info = podInfo(pod)
+    node.addPod(info)
+    podIndex.add(pod.metadata.uid ?? `pod-${i}`, { info, node: node.name })
   }
   const imageCounts = new Map<string, number>()
   for (const info of byName.values()) for (const image of info.images.keys()) imageCounts.set(image, (imageCounts.get(image) ?? 0) + 1)
   const nodes = [...byName.values()]
+  const domains = new DomainValues(() => nodes)
   const namespaces = new Map((lists.namespaces ?? []).map((n) => [n.metadata.name ?? '', n.metadata.labels ?? {}]))
   return {
     nodes: () => nodes,
@@ -64,5 +135,7 @@ export function snapshotFromLists(lists: { nodes: readonly Node[]; pods?: readon
     namespaceLabels: (ns) => namespaces.get(ns),
     imageNodeCount: (image) => imageCounts.get(normalizeImage(image)) ?? 0,
     services: (ns) => (lists.services ?? []).filter((s) => s.metadata.namespace === ns),
+    podIndex,
+    domainValues: (key) => domains.get(key),
   }
 }

@@ -22,11 +22,10 @@ const PRESSURES = [
 export const nodeConditions: FilterPlugin = {
   name: NAME,
   filter(_state, pod, node) {
-    const conditions = node.node?.status?.conditions
-    if (!conditions) return null
+    if (node.trueConditions.size === 0) return null
     const reasons: string[] = []
     for (const p of PRESSURES) {
-      if (conditions.find((c) => c.type === p.type)?.status !== 'True') continue
+      if (!node.trueConditions.has(p.type)) continue
       if (p.bestEffortOnly && !isBestEffort(pod)) continue
       if (tolerated(pod.spec?.tolerations, { key: p.taint, effect: 'NoSchedule' })) continue
       reasons.push(p.reason)

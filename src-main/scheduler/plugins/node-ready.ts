@@ -16,7 +16,7 @@ export const UNREACHABLE_TAINT_KEY = 'node.kubernetes.io/unreachable'
 export const nodeReady: FilterPlugin = {
   name: NAME,
   filter(_state, pod, node) {
-    const ready = node.node?.status?.conditions?.find((c) => c.type === 'Ready')?.status
+    const ready = node.ready
     if (ready === 'True') return null
     const key = ready === 'False' ? NOT_READY_TAINT_KEY : UNREACHABLE_TAINT_KEY
     if (tolerated(pod.spec?.tolerations, { key, effect: 'NoSchedule' })) return null
