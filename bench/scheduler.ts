@@ -7,6 +7,8 @@
 //                unbound, the scheduler starts, and the clock stops when the pod watch has seen all
 //                5,000 bindings. This is what Kubernetes' scheduler_perf measures (its gate at 5,000
 //                nodes is 680 pods/s).
+//   (3) burst  — 30 pods of one ReplicaSet created at once onto 3 nodes: ms to the 30th binding,
+//                against the same pods created already bound (see benchBurst).
 //
 // Baselines: "first fit" places the same pods with the cheapest possible rule (the first node with
 // room for the pod's CPU and memory) over the same cache, the floor any scheduler pays for touching
@@ -34,7 +36,7 @@ import { createLogger } from '../src-main/util/log.ts'
 const PODS = 5000
 const GROUPS = 50
 const NODE_COUNTS = [500, 5000]
-/** `node bench/scheduler.ts e2e` runs one kind only (first-fit, cycle or e2e), for profiling. */
+/** `node bench/scheduler.ts e2e` runs one kind only (first-fit, cycle, e2e or burst), for profiling. */
 const ONLY = process.argv[2]
 /** Runs of the in-memory measurements (first fit, cycle); e2e runs once (its setup dominates). */
 const RUNS = 3
@@ -188,6 +190,65 @@ function median(runs: Row[]): Row {
   return { ...mid, note: `median of ${runs.length} by CPU time: ${runs.map((r) => r.cpuSeconds.toFixed(2)).join(', ')} s` }
 }
 
+/**
+ * (3) Burst latency, as a Deployment's scale-up meets the scheduler: 30 pods of one ReplicaSet
+ * created at once through the ApiServer onto 3 nodes; milliseconds from the first create call to
+ * the 30th binding seen on a pod watch, and how they spread. Baseline in the same run: the same 30
+ * pods created with spec.nodeName already set (no scheduler), until the 30th ADDED is seen.
+ */
+async function benchBurst(scheduled: boolean): Promise<{ ms: number; perNode: Record<string, number> }> {
+  const s = await newTestServer()
+  for (let i = 0; i < 3; i++) {
+    const node = simulatedNode(i)
+    await s.api.create(RESOURCES.nodes, { ...node, status: undefined }, ctx)
+    await s.api.update(resourceRef(RESOURCES.nodes, undefined, node.metadata.name, 'status'), node, ctx)
+  }
+  const manager = new ControllerManager({ api: s.api, log: quiet, now: () => new Date(), controllers: scheduled ? { scheduler: (c) => new Scheduler({ ...c, seed: 1 }) } : {} })
+  await manager.start()
+  const watch = await s.api.watch(resourceRef(RESOURCES.pods, 'default'), { resourceVersion: (await s.api.list(RESOURCES.pods, { limit: 1 }, ctx)).metadata.resourceVersion ?? '' }, ctx)
+  const perNode: Record<string, number> = {}
+  const done = (async () => {
+    for await (const event of watch) {
+      const pod = event.object as Pod
+      const node = pod.spec?.nodeName
+      if (!node || (scheduled ? event.type !== 'MODIFIED' : event.type !== 'ADDED')) continue
+      perNode[node] = (perNode[node] ?? 0) + 1
+      if (Object.values(perNode).reduce((a, b) => a + b, 0) === 30) return
+    }
+  })()
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: 30 }, (_, i) => {
+      const pod = replicaPod(i * GROUPS)
+      delete pod.metadata.uid
+      if (!scheduled && pod.spec) pod.spec.nodeName = simulatedNode(i % 3).metadata.name
+      return s.api.create(resourceRef(RESOURCES.pods, 'default'), pod, ctx)
+    }),
+  )
+  await done
+  const ms = performance.now() - t0
+  watch.stop()
+  await manager.stop()
+  return { ms, perNode }
+}
+
+async function printBurst(): Promise<void> {
+  const runs = 5
+  const results: { scheduled: number; direct: number; spread: string }[] = []
+  for (let i = 0; i < runs; i++) {
+    const direct = await benchBurst(false)
+    const scheduled = await benchBurst(true)
+    results.push({ scheduled: scheduled.ms, direct: direct.ms, spread: Object.values(scheduled.perNode).sort().join('/') })
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+  const scheduled = med(results.map((r) => r.scheduled))
+  const direct = med(results.map((r) => r.direct))
+  console.log(`\nBurst: 30 pods of one ReplicaSet created at once onto 3 nodes (median of ${runs}, wall ms)`)
+  console.log(`  created with nodeName set (no scheduler), to the 30th ADDED:   ${direct.toFixed(1)} ms   runs: ${results.map((r) => r.direct.toFixed(1)).join(', ')}`)
+  console.log(`  created unbound, scheduled, to the 30th binding seen:          ${scheduled.toFixed(1)} ms   runs: ${results.map((r) => r.scheduled.toFixed(1)).join(', ')}`)
+  console.log(`  the scheduler adds ${(scheduled - direct).toFixed(1)} ms (${(scheduled / direct).toFixed(2)}× the unscheduled path); spread per run: ${results.map((r) => r.spread).join(', ')}`)
+}
+
 function print(rows: Row[]): void {
   const header = ['run', 'nodes', 'wall s', 'pods/s (wall)', 'CPU µs/pod', 'vs first fit (CPU)', 'vs 500 nodes (CPU)', 'pods/s (CPU)', 'vs K8s gate 680/s (CPU)']
   const cells = rows.map((r) => {
@@ -222,7 +283,8 @@ async function main(): Promise<void> {
     if (!ONLY || ONLY === 'cycle') rows.push(median(Array.from({ length: RUNS }, () => benchCycle(nodes))))
     if (!ONLY || ONLY === 'e2e') rows.push(await benchEndToEnd(nodes))
   }
-  print(rows)
+  if (rows.length > 0) print(rows)
+  if (!ONLY || ONLY === 'burst') await printBurst()
 }
 
 await main()

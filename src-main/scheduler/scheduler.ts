@@ -117,8 +117,9 @@ export class Scheduler implements ManagedController {
     return (pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === this.profile.schedulerName
   }
 
+  /** Unbound, alive, ours — and not already placed by us with its binding on the way. */
   private needsScheduling(pod: Pod): boolean {
-    return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && !isTerminal(pod) && this.responsibleFor(pod)
+    return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && !isTerminal(pod) && this.responsibleFor(pod) && !this.cache.isAssumed(pod.metadata.uid ?? '')
   }
 
   private watchPods(): void {
@@ -140,7 +141,7 @@ export class Scheduler implements ManagedController {
         } else if (this.needsScheduling(pod)) {
           // Our own status writes (PodScheduled=False) come back here: only a changed spec or labels make it worth another try.
           if (!this.queue.has(key) || !sameJson(old.spec, pod.spec) || !sameJson(old.metadata.labels, pod.metadata.labels)) this.queue.addOrUpdate(key, pod)
-        } else {
+        } else if (!this.cache.isAssumed(pod.metadata.uid ?? '')) {
           this.queue.delete(key)
           this.cache.setPod(pod)
         }
