@@ -13,7 +13,7 @@ import type { ApiServerVerbs } from './apiserver/types.ts'
 import { GarbageCollector } from './controllers/garbagecollector/garbage-collector.ts'
 import { NamespaceController } from './controllers/namespace/namespace-controller.ts'
 import { NodeIpamController } from './controllers/nodeipam/nodeipam-controller.ts'
-import { ControllerManager } from './controllers/manager.ts'
+import { ControllerManager, selectControllers } from './controllers/manager.ts'
 import { EventRecorder } from './apiserver/events.ts'
 import { systemContext } from './apiserver/api-server.ts'
 import { podSyncComponent } from './nodeagent/podsync/component.ts'
@@ -67,6 +67,8 @@ export interface ControlPlaneOptions {
    * none, and the group is not served. Ignored when `machines.components` is given.
    */
   metrics?: false | Partial<MetricsTimings>
+  /** Which cluster controllers run (`selectControllers` syntax); default all. */
+  controllers?: readonly string[]
 }
 
 /** What the dashboard shows to let a machine in: the cluster key's public half and how to install it. */
@@ -123,6 +125,7 @@ export class ControlPlane {
   private machineController: MachineController | null = null
   private readonly metricsOptions: ControlPlaneOptions['metrics']
   private readonly metricsStore = new MetricsStore()
+  private readonly controllerSpec: readonly string[]
 
   constructor(options: ControlPlaneOptions) {
     this.dataDir = options.dataDir
@@ -133,6 +136,9 @@ export class ControlPlane {
     this.machineOptions = options.machines
     this.podSyncOptions = options.podSync
     this.metricsOptions = options.metrics
+    this.controllerSpec = options.controllers ?? ['*']
+    // Refuse a bad list before anything starts.
+    selectControllers(this.controllerSpec)
   }
 
   /** Loads (or creates) the cluster's identity, opens the store, starts the API server and its controllers. Idempotent. */
@@ -161,7 +167,7 @@ export class ControlPlane {
       new GarbageCollector({ api: this.apiServer, log }),
       new NamespaceController({ api: this.apiServer, log, now: this.now }),
       new NodeIpamController({ api: this.apiServer, log }),
-      new ControllerManager({ api: this.apiServer, log, now: this.now }),
+      new ControllerManager({ api: this.apiServer, log, now: this.now, controllers: selectControllers(this.controllerSpec) }),
     ]
     if (this.machineOptions !== false) {
       const components = this.podSyncOptions === false ? [] : [this.podSync(this.apiServer, this.podSyncOptions)]

@@ -31,7 +31,7 @@ async function serve(options: ServeOptions): Promise<void> {
   // Read before anything starts, so a missing lab fails at once with how to bring one up.
   const labMachines = options.lab === undefined ? [] : readLabMachines(options.lab)
   const podSync = options.lab === undefined ? undefined : readLabPodSyncOptions(options.lab)
-  const controlPlane = new ControlPlane({ dataDir: options.dataDir, podSync })
+  const controlPlane = new ControlPlane({ dataDir: options.dataDir, podSync, ...(options.controllers ? { controllers: options.controllers } : {}) })
   await controlPlane.start()
   if (options.lab !== undefined) {
     const names = await applyMachines(controlPlane.api, labMachines, systemContext('serve'))

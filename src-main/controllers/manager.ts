@@ -8,6 +8,9 @@ import type { ApiServerVerbs } from '../apiserver/types.ts'
 import type { Logger } from '../util/log.ts'
 import { InformerFactory } from './informer.ts'
 import { systemContext } from '../apiserver/api-server.ts'
+import { replicaSetController } from './replicaset/replicaset-controller.ts'
+import { deploymentController } from './deployment/deployment-controller.ts'
+import { daemonSetController } from './daemonset/daemonset-controller.ts'
 import { newScheduler } from '../scheduler/scheduler.ts'
 
 export interface ControllerContext {
@@ -28,6 +31,29 @@ export type ControllerFactory = (context: ControllerContext) => ManagedControlle
 /** Every controller the manager runs, by name (the name is its log component and its user). */
 export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
   scheduler: newScheduler,
+  'replicaset-controller': replicaSetController,
+  'deployment-controller': deploymentController,
+  'daemonset-controller': daemonSetController,
+}
+
+/**
+ * The controllers a `--controllers` list turns on, as kube-controller-manager reads it: `*` all,
+ * `NAME` on, `-NAME` off (a later entry wins). Unknown names are refused, naming the known ones.
+ */
+export function selectControllers(spec: readonly string[], known: Record<string, ControllerFactory> = CLUSTER_CONTROLLERS): Record<string, ControllerFactory> {
+  const names = Object.keys(known)
+  const on = new Set<string>()
+  for (const entry of spec) {
+    const off = entry.startsWith('-')
+    const name = off ? entry.slice(1) : entry
+    const targets = name === '*' ? names : [name]
+    if (name !== '*' && !names.includes(name)) throw new Error(`--controllers: unknown controller "${name}"; known: ${names.join(', ')}`)
+    for (const t of targets) {
+      if (off) on.delete(t)
+      else on.add(t)
+    }
+  }
+  return Object.fromEntries(names.filter((n) => on.has(n)).map((n) => [n, known[n] as ControllerFactory]))
 }
 
 export interface ControllerManagerOptions {

@@ -22,6 +22,11 @@ describe('parseServeArgs', () => {
     })
   })
 
+  it('reads a --controllers list', () => {
+    expect(parseServeArgs(['--controllers', '*, -scheduler,'], env, '/cwd')).toMatchObject({ controllers: ['*', '-scheduler'] })
+    expect(parseServeArgs(['--controllers=-*'], env, '/cwd')).toMatchObject({ controllers: ['-*'] })
+  })
+
   it('accepts --name=value form', () => {
     expect(parseServeArgs(['--port=8080'], env, '/cwd')).toMatchObject({ port: 8080 })
   })

@@ -15,13 +15,15 @@ export interface ServeOptions {
   dataDir: string
   /** `--lab [FILE]`: join the nodes a running lab lists (absolute path of its nodes.json). */
   lab?: string
+  /** `--controllers a,-b,*`: which cluster controllers run (kube-controller-manager's syntax). */
+  controllers?: string[]
 }
 
 export type ParsedServeArgs = { help: true } | ({ help: false } & ServeOptions)
 
 export const DEFAULT_LAB_FILE = '.lab/nodes.json'
 
-export const SERVE_USAGE = `Usage: coxswain serve [--port N] [--data-dir DIR] [--listen ADDR] [--lab [FILE]]
+export const SERVE_USAGE = `Usage: coxswain serve [--port N] [--data-dir DIR] [--listen ADDR] [--lab [FILE]] [--controllers LIST]
 
 Serves the Coxswain dashboard and API over HTTP.
 
@@ -32,6 +34,9 @@ Serves the Coxswain dashboard and API over HTTP.
                    exposes the access token to the network in clear text)
   --lab [FILE]     join the nodes of a running lab (npm run lab:up), as listed in
                    FILE (default ${DEFAULT_LAB_FILE} in the current directory)
+  --controllers LIST  which cluster controllers run, comma-separated: '*' all (default),
+                   NAME on, -NAME off (e.g. --controllers='*,-scheduler';
+                   --controllers=-* none: an API server alone)
   -h, --help       show this help`
 
 /** Thrown for a command line we cannot run; its message is meant for the user, with the usage. */
@@ -51,7 +56,7 @@ export function parseServeArgs(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): ParsedServeArgs {
-  let values: { port?: string; 'data-dir'?: string; listen?: string; lab?: string; help?: boolean }
+  let values: { port?: string; 'data-dir'?: string; listen?: string; lab?: string; controllers?: string; help?: boolean }
   // `--lab` takes an optional value, which parseArgs cannot express: a bare `--lab` becomes `--lab=`.
   const args = argv.map((arg, i) => (arg === '--lab' && (i + 1 >= argv.length || argv[i + 1]?.startsWith('-')) ? '--lab=' : arg))
   try {
@@ -62,6 +67,7 @@ export function parseServeArgs(
         'data-dir': { type: 'string' },
         listen: { type: 'string' },
         lab: { type: 'string' },
+        controllers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -80,6 +86,7 @@ export function parseServeArgs(
   const dataDir = dataDirArg === undefined ? defaultDataDir(env) : resolve(cwd, dataDirArg)
   const options: ParsedServeArgs = { help: false, port, listen, dataDir }
   if (values.lab !== undefined) options.lab = resolve(cwd, values.lab || DEFAULT_LAB_FILE)
+  if (values.controllers !== undefined) options.controllers = values.controllers.split(',').map((c) => c.trim()).filter(Boolean)
   return options
 }
 

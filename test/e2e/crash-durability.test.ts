@@ -22,6 +22,9 @@ import { SeededRandom } from './support/random.ts'
 import { KubeRest, type ListAnswer, type ObjectAnswer, type RestAnswer } from './support/rest.ts'
 import { killServe, requireBuiltServe, startServe, type RunningServe } from './support/serve.ts'
 
+/** The API server alone: no controller writes to the objects under test (their resourceVersions are the test's). */
+const API_ONLY = ['--controllers=-*']
+
 const NAMESPACES = ['crash-a', 'crash-b', 'crash-c'] as const
 /** Where list/watch probes write, outside the objects under test. */
 const PROBE_NAMESPACE = 'crash-probe'
@@ -303,7 +306,7 @@ describe('kill -9 while writing over the REST API', () => {
     const storePath = join(dataDir, 'store.db')
     let highestAcked = 0
 
-    serve = await startServe(dataDir)
+    serve = await startServe(dataDir, undefined, API_ONLY)
     let rest = KubeRest.forDataDir(serve.baseUrl, dataDir)
     for (const name of [...NAMESPACES, PROBE_NAMESPACE]) {
       const created = await rest.request('POST', '/api/v1/namespaces', { body: { metadata: { name } } })
@@ -322,7 +325,7 @@ describe('kill -9 while writing over the REST API', () => {
       expect(crashed.problems, `round ${round + 1}: database after SIGKILL`).toEqual([])
       expect(crashed.revision).toBeGreaterThanOrEqual(highestAcked)
 
-      serve = await startServe(dataDir)
+      serve = await startServe(dataDir, undefined, API_ONLY)
       rest = KubeRest.forDataDir(serve.baseUrl, dataDir)
       for (const name of [...NAMESPACES, PROBE_NAMESPACE]) expect((await rest.request('GET', `/api/v1/namespaces/${name}`)).status).toBe(200)
       expect(await compareWithAcknowledged(rest, objects), `round ${round + 1}: acknowledged writes after restart`).toEqual([])

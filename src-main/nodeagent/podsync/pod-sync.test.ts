@@ -188,7 +188,7 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     const tail = runtime.calls.slice(runtime.calls.indexOf(`exec ${name} sh -c sleep 1`))
     expect(tail).toEqual([`exec ${name} sh -c sleep 1`, `stop ${name} t=5`, `remove ${name}`, `remove volume k8s_scratch_${pod.metadata.uid}`])
     expect(runtime.containers.size).toBe(0)
-    expect(shell.runs.at(-1)?.argv).toEqual(['rm', '-rf', `/var/lib/coxswain/pods/${pod.metadata.uid}`])
+    expect(shell.runs.at(-1)?.argv).toEqual(['rm', '-rf', `/var/lib/coxswain/pods/${pod.metadata.uid}`, `/dev/shm/coxswain/pods/${pod.metadata.uid}`])
   })
 
   it('adopts the containers it finds, removes older running copies and containers of pods it does not know', async () => {
@@ -268,6 +268,16 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     expect(said.indexOf('Failed: Error: ErrImagePull')).toBeLessThan(said.indexOf('Failed: Error: ImagePullBackOff'))
   })
 
+  it('puts the service links of the pod\'s namespace into its containers\' environment, unless turned off', async () => {
+    await s.api.create({ group: '', version: 'v1', resource: 'services', namespace: 'default' }, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache' }, spec: { clusterIP: '10.96.0.20', ports: [{ name: 'redis', port: 6379 }] } }, admin)
+    await start()
+    const linked = await create(makePod('linked').withContainer(container('app', 'busybox')).obj())
+    const unlinked = await create(makePod('unlinked').withContainer(container('app', 'busybox')).withSpec({ enableServiceLinks: false }).obj())
+    await until('both pods to be ready', async () => (await ready('linked')) && (await ready('unlinked')))
+    expect(named(linked, 'app')?.options.Env).toEqual(expect.arrayContaining(['CACHE_SERVICE_HOST=10.96.0.20', 'CACHE_SERVICE_PORT_REDIS=6379', 'CACHE_PORT=tcp://10.96.0.20:6379']))
+    expect((named(unlinked, 'app')?.options.Env ?? []).filter((e) => e.startsWith('CACHE_'))).toEqual([])
+  })
+
   it('writes configMap and secret volumes on the node and fills env from them', async () => {
     const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { greeting: 'hello' } }
     const secret: Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'default' }, data: { token: Buffer.from('s3cret').toString('base64') } }
@@ -297,8 +307,10 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     await until('web to run', () => running(pod, 'web'))
     const options = named(pod, 'web')?.options
     expect(options?.Env).toEqual(expect.arrayContaining(['GREETING=hello', 'TOKEN=s3cret', `NODE=${NODE}`, 'IP=10.244.1.2']))
+    // Secrets on tmpfs, never on the node's disk; configMaps beside the pod's other state.
     const dir = `/var/lib/coxswain/pods/${pod.metadata.uid}/volumes`
-    expect(options?.HostConfig?.Binds).toEqual([`${dir}/config:/etc/app:ro`, `${dir}/secret:/run/secret:ro`])
+    const shm = `/dev/shm/coxswain/pods/${pod.metadata.uid}/volumes`
+    expect(options?.HostConfig?.Binds).toEqual([`${dir}/config:/etc/app:ro`, `${shm}/secret:/run/secret:ro`])
     const scripts = shell.runs.filter((r) => r.argv.join(' ') === 'sh -s').map((r) => r.stdin ?? '')
     expect(scripts).toHaveLength(2)
     expect(scripts[0]).toContain(Buffer.from('hello').toString('base64'))

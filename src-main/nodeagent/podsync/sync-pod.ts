@@ -15,6 +15,9 @@ import {
   type PodContext,
 } from '../pods/container-spec.ts'
 import { ContainerConfigError } from '../pods/errors.ts'
+import { serviceLinkEnv } from '../pods/service-env.ts'
+import { RESOURCES } from '../../apiserver/resources.ts'
+import type { Service } from '../../api/types/core.ts'
 import { formatPod, INFRA_CONTAINER_NAME, VOLUME_NAME_LABEL } from '../pods/names.ts'
 import { REASON_CRASH_LOOP_BACK_OFF, type ContainerWaiting } from '../pods/pod-status.ts'
 import { ConfigLookup, envSources } from './config-sources.ts'
@@ -392,6 +395,7 @@ class PodRun {
       if (!ip) throw new Error(`no free pod IP left in ${cidr} on node ${sc.settings.nodeName}`)
       context.podIP = ip
     }
+    context.serviceEnv = await this.#serviceEnv()
     try {
       context.volumeMountpoints = await this.#emptyDirs()
       context.volumeDirs = await this.writeVolumeFiles()
@@ -401,6 +405,19 @@ class PodRun {
     }
     this.#context = context
     return context
+  }
+
+  /** Service link variables, read when the pod's containers are made (as the kubelet's are). */
+  async #serviceEnv(): Promise<Record<string, string>> {
+    const sc = this.#sc
+    const namespace = this.#pod.metadata.namespace ?? 'default'
+    const links = this.#pod.spec?.enableServiceLinks ?? true
+    const lists = [
+      ...(links ? [sc.api.list({ ...RESOURCES.services, namespace }, {}, sc.ctx)] : []),
+      sc.api.get({ ...RESOURCES.services, namespace: 'default', name: 'kubernetes' }, sc.ctx).then((s) => ({ items: [s] }), () => ({ items: [] })),
+    ]
+    const services = (await Promise.all(lists)).flatMap((l) => l.items) as Service[]
+    return serviceLinkEnv(services, namespace, links)
   }
 
   /** Records a volume that could not be set up: `FailedMount`, and another try shortly. */
@@ -440,7 +457,7 @@ class PodRun {
       const files = volume.configMap
         ? configMapFiles(volume, await this.#lookup.configMap(volume.configMap.name))
         : secretFiles(volume, await this.#lookup.secret(volume.secret?.secretName))
-      const dir = volumeDir(sc.settings.podsDir, this.#uid, volume.name)
+      const dir = volumeDir(volume.secret ? sc.settings.secretsDir : sc.settings.podsDir, this.#uid, volume.name)
       dirs[volume.name] = dir
       const hash = filesHash(files)
       if (written.get(volume.name) === hash) continue
