@@ -1,8 +1,9 @@
 // The scheduler against the real lab: a control plane joins the lab's three nodes (real sshd and
 // dockerd, node status as their Docker engines report it) and places pods made through the API
 // server; pod sync then runs them. Checks the issue's promises: nodeSelector, a pod that fits
-// nowhere waiting with Kubernetes' words until room frees up, 9 replicas spread 3/3/3, required
-// anti-affinity, and a cordoned node taking nothing new. Every wait is on a condition.
+// nowhere waiting with Kubernetes' words until room frees up, a Deployment's 9 replicas spread
+// 3/3/3 (and a Service's pods), required anti-affinity, and a cordoned node taking nothing new.
+// Every wait is on a condition.
 
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,7 +13,7 @@ import { readLabFile, type LabFile } from '../../scripts/lab/lab-file.ts'
 import { waitFor } from '../../scripts/lab/run.ts'
 import type { Event, Node, Service } from '../../src-main/api/types/core.ts'
 import type { Pod, PodSpec } from '../../src-main/api/types/pod.ts'
-import { makePod } from '../../src-main/api/testing/builders.ts'
+import { makeDeployment, makePod } from '../../src-main/api/testing/builders.ts'
 import { quantityMilliValue } from '../../src-main/api/quantity.ts'
 import { systemContext } from '../../src-main/apiserver/api-server.ts'
 import { RESOURCES, resourceRef } from '../../src-main/apiserver/resources.ts'
@@ -75,7 +76,11 @@ beforeAll(async () => {
 })
 
 afterEach(async () => {
-  // Leave a clean cluster for the next test: every pod and service gone, every node schedulable.
+  // Leave a clean cluster for the next test: workloads, pods and services gone, every node schedulable.
+  for (const d of (await cp.api.list(resourceRef(RESOURCES.deployments, NS), {}, ctx)).items) {
+    await cp.api.delete(resourceRef(RESOURCES.deployments, NS, d.metadata.name), { propagationPolicy: 'Background' }, ctx)
+  }
+  await until('every ReplicaSet gone', async () => (await cp.api.list(resourceRef(RESOURCES.replicasets, NS), {}, ctx)).items.length === 0, 30_000)
   await cp.api.deleteCollection(resourceRef(RESOURCES.pods, NS), {}, { gracePeriodSeconds: 0 }, ctx)
   for (const s of (await cp.api.list(resourceRef(RESOURCES.services, NS), {}, ctx)).items) {
     if (s.metadata.name !== 'kubernetes') await cp.api.delete(resourceRef(RESOURCES.services, NS, s.metadata.name), {}, ctx)
@@ -120,10 +125,20 @@ describe('scheduler on the lab', () => {
     await until('waiter Running', async () => (await getPod('waiter')).status?.phase === 'Running')
   })
 
-  it('spreads 9 replicas 3/3/3 over 3 equal nodes', async () => {
-    await service('web', { app: 'web' })
-    const names = Array.from({ length: 9 }, (_, i) => `web-${i}`)
-    await Promise.all(names.map((n) => create(sleeper(n, {}, { app: 'web' }))))
+  it('spreads the 9 replicas of a Deployment 3/3/3 over 3 equal nodes', async () => {
+    const deployment = makeDeployment('web', NS)
+      .withReplicas(9)
+      .withPodSpec({ containers: [{ name: 'web', image: lab.image, imagePullPolicy: 'Never', command: ['sleep', '2147483647'] }], terminationGracePeriodSeconds: 0 })
+      .obj()
+    await cp.api.create(resourceRef(RESOURCES.deployments, NS), deployment, ctx)
+    await until('9 pods made', async () => (await pods()).length === 9)
+    expect(await placements((await pods()).map((p) => p.metadata.name ?? ''))).toEqual({ 'node-1': 3, 'node-2': 3, 'node-3': 3 })
+  })
+
+  it('spreads the pods of one Service 3/3/3 when no controller groups them', async () => {
+    await service('svc', { app: 'svc' })
+    const names = Array.from({ length: 9 }, (_, i) => `svc-${i}`)
+    await Promise.all(names.map((n) => create(sleeper(n, {}, { app: 'svc' }))))
     expect(await placements(names)).toEqual({ 'node-1': 3, 'node-2': 3, 'node-3': 3 })
   })
 
