@@ -127,4 +127,18 @@ describe('Scheduler', () => {
     expect(await nodeOf('other')).toBeUndefined()
     expect((await getPod('other')).status?.conditions?.find((c) => c.type === 'PodScheduled')).toBeUndefined()
   })
+
+  it('lets go of a parked pod someone else binds: PodScheduled turns True and stays', async () => {
+    await createNode(s.api, makeNode('n1').withAllocatable({ memory: '1Gi' }).obj(), admin)
+    await start()
+    await create(podRequesting('late', { memory: '2Gi' }))
+    const message = '0/1 nodes are available: 1 Insufficient memory.'
+    await eventually(async () => (await getPod('late')).status?.conditions?.some((c) => c.message === message) === true, 'late refused')
+    // Bound by hand while parked; the node added next wakes the parked pods, and this one must not be touched.
+    await s.api.create(ref.pods('default', 'late', 'binding'), { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'late' }, target: { kind: 'Node', name: 'n1' } }, admin)
+    await s.api.create(ref.nodes(), makeNode('n2').obj(), admin)
+    await eventually(async () => (await getPod('late')).status?.conditions?.find((c) => c.type === 'PodScheduled')?.status === 'True', 'PodScheduled=True')
+    expect((await getPod('late')).spec?.nodeName).toBe('n1')
+  })
 })
+

@@ -249,7 +249,7 @@ export class Scheduler implements ManagedController {
     void this.markUnschedulable(pod, message)
   }
 
-  /** PodScheduled=False with Kubernetes' reason, unless the pod already says exactly that. */
+  /** PodScheduled=False with Kubernetes' reason, unless the pod already says exactly that (or has changed since). */
   private async markUnschedulable(pod: Pod, message: string): Promise<void> {
     const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled')
     if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return
@@ -258,11 +258,12 @@ export class Scheduler implements ManagedController {
       await this.api.patch(
         resourceRef(RESOURCES.pods, pod.metadata.namespace, pod.metadata.name, 'status'),
         'application/strategic-merge-patch+json',
-        { metadata: { uid: pod.metadata.uid }, status: { conditions: [condition] } },
+        // The version the cycle judged: if the pod changed since (bound, edited), this refusal is stale.
+        { metadata: { uid: pod.metadata.uid, resourceVersion: pod.metadata.resourceVersion }, status: { conditions: [condition] } },
         this.ctx,
       )
     } catch (err) {
-      if (!(isApiError(err) && err.code === 404)) this.log.warn('could not mark pod unschedulable', { pod: podKey(pod), err })
+      if (!(isApiError(err) && (err.code === 404 || err.code === 409))) this.log.warn('could not mark pod unschedulable', { pod: podKey(pod), err })
     }
   }
 }
