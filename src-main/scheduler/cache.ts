@@ -116,14 +116,16 @@ export class SchedulerCache implements Snapshot {
     this.place(uid, { info, node: nodeName, assumed: false })
   }
 
-  removePod(uid: string): void {
+  /** Stops counting a pod; true when it was counted somewhere. */
+  removePod(uid: string): boolean {
     const state = this.podStates.get(uid)
-    if (!state) return
+    if (!state) return false
     this.podStates.delete(uid)
     this.podIndex.remove(uid, state.info)
     const node = this.infos.get(state.node)
     node?.removePod(uid)
     if (node && !node.node && node.pods.size === 0) this.infos.delete(state.node)
+    return true
   }
 
   /** Counts `info`'s pod on `nodeName` before its binding is echoed. */

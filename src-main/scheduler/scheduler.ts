@@ -148,8 +148,8 @@ export class Scheduler implements ManagedController {
       },
       delete: (pod) => {
         this.queue.delete(podKey(pod))
-        if (pod.metadata.uid) this.cache.removePod(pod.metadata.uid)
-        if (pod.spec?.nodeName) this.queue.moveAllUnschedulable()
+        // Whatever it held (bound, or assumed by us) is free now.
+        if (this.cache.removePod(pod.metadata.uid ?? '')) this.queue.moveAllUnschedulable()
       },
     })
   }
