@@ -30,6 +30,7 @@ import { isTerminal } from './framework/snapshot.ts'
 import type { Status } from './framework/types.ts'
 import { defaultProfile, DEFAULT_SCHEDULER_NAME, type Profile } from './profile.ts'
 import { SchedulingQueue, type QueuedPod } from './queue.ts'
+import { mayHelp, type ClusterEvent } from './events.ts'
 
 export const SCHEDULER_COMPONENT = DEFAULT_SCHEDULER_NAME
 export const REASON_FAILED_SCHEDULING = 'FailedScheduling'
@@ -127,7 +128,7 @@ export class Scheduler implements ManagedController {
       add: (pod) => {
         if (pod.spec?.nodeName) {
           this.cache.setPod(pod)
-          this.queue.moveAllUnschedulable()
+          this.wakeParked('PodPlaced')
         } else if (this.needsScheduling(pod)) this.queue.addOrUpdate(podKey(pod), pod)
       },
       update: (old, pod) => {
@@ -135,9 +136,9 @@ export class Scheduler implements ManagedController {
         if (pod.spec?.nodeName) {
           this.queue.delete(key)
           this.cache.setPod(pod)
-          const freed = isTerminal(pod) && !isTerminal(old)
-          const relabelled = !sameJson(old.metadata.labels, pod.metadata.labels)
-          if (!old.spec?.nodeName || freed || relabelled) this.queue.moveAllUnschedulable()
+          if (isTerminal(pod) && !isTerminal(old)) this.wakeParked('PodGone')
+          else if (!old.spec?.nodeName) this.wakeParked('PodPlaced')
+          else if (!sameJson(old.metadata.labels, pod.metadata.labels)) this.wakeParked('PodRelabelled')
         } else if (this.needsScheduling(pod)) {
           // Our own status writes (PodScheduled=False) come back here: only a changed spec or labels make it worth another try.
           if (!this.queue.has(key) || !sameJson(old.spec, pod.spec) || !sameJson(old.metadata.labels, pod.metadata.labels)) this.queue.addOrUpdate(key, pod)
@@ -149,7 +150,7 @@ export class Scheduler implements ManagedController {
       delete: (pod) => {
         this.queue.delete(podKey(pod))
         // Whatever it held (bound, or assumed by us) is free now.
-        if (this.cache.removePod(pod.metadata.uid ?? '')) this.queue.moveAllUnschedulable()
+        if (this.cache.removePod(pod.metadata.uid ?? '')) this.wakeParked('PodGone')
       },
     })
   }
@@ -158,14 +159,19 @@ export class Scheduler implements ManagedController {
     nodes.addHandlers({
       add: (node) => {
         this.cache.setNode(node)
-        this.queue.moveAllUnschedulable()
+        this.wakeParked('NodeChange')
       },
       update: (old, node) => {
         this.cache.setNode(node)
-        if (nodeChangeMayHelp(old, node)) this.queue.moveAllUnschedulable()
+        if (nodeChangeMayHelp(old, node)) this.wakeParked('NodeChange')
       },
       delete: (node) => this.cache.removeNode(node.metadata.name ?? ''),
     })
+  }
+
+  /** Sends the parked pods `event` may help back to the queue. */
+  private wakeParked(event: ClusterEvent): void {
+    this.queue.moveUnschedulable((entry) => mayHelp(event, entry.rejectedBy))
   }
 
   private wake(): void {
@@ -227,7 +233,7 @@ export class Scheduler implements ManagedController {
       this.events.event(pod, 'Normal', REASON_SCHEDULED, `Successfully assigned ${namespace}/${name} to ${nodeName}`)
     } catch (err) {
       this.cache.forget(uid ?? '')
-      this.queue.moveAllUnschedulable()
+      this.wakeParked('PodGone')
       // Gone, or bound by someone else meanwhile: nothing left to do; the informer tells the cache.
       if (isApiError(err) && (err.code === 404 || err.code === 409)) {
         this.log.debug('binding not needed any more', { pod: entry.key, node: nodeName, err })
@@ -245,7 +251,7 @@ export class Scheduler implements ManagedController {
     this.log.debug('pod is unschedulable', { pod: entry.key, message })
     this.events.event(pod, 'Warning', REASON_FAILED_SCHEDULING, message)
     if (result.podRefusal?.code === 'Error') this.queue.retryAfterBackoff(entry)
-    else this.queue.parkUnschedulable(entry)
+    else this.queue.parkUnschedulable(entry, rejectingPlugins(result))
     void this.markUnschedulable(pod, message)
   }
 
@@ -266,6 +272,14 @@ export class Scheduler implements ManagedController {
       if (!(isApiError(err) && (err.code === 404 || err.code === 409))) this.log.warn('could not mark pod unschedulable', { pod: podKey(pod), err })
     }
   }
+}
+
+/** The plugins that refused the pod anywhere in a cycle. */
+function rejectingPlugins(result: CycleResult): Set<string> {
+  const plugins = new Set<string>()
+  if (result.podRefusal?.plugin) plugins.add(result.podRefusal.plugin)
+  for (const v of result.verdicts) for (const r of v.refusals) if (r.plugin) plugins.add(r.plugin)
+  return plugins
 }
 
 /** The FailedScheduling message for a cycle that placed nothing. */
