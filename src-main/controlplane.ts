@@ -5,6 +5,7 @@
 // node agent per Machine (src-main/nodeagent/machines). It holds the cluster's SSH key
 // (DATA_DIR/keys/cluster_ed25519), whose public half machines trust.
 
+import type { DefaultTolerationSeconds } from './api/defaults/tolerations.ts'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ClusterInfo, NodeConnection, NodeConnectionState } from './api/cluster-info.ts'
@@ -67,6 +68,11 @@ export interface ControlPlaneOptions {
    * none, and the group is not served. Ignored when `machines.components` is given.
    */
   metrics?: false | Partial<MetricsTimings>
+  /**
+   * The not-ready and unreachable NoExecute tolerations every new pod gets unless it has its own:
+   * how long its pods stay bound to a node that fails (default: DEFAULT_TOLERATION_SECONDS).
+   */
+  defaultTolerationSeconds?: DefaultTolerationSeconds
   /** Which cluster controllers run (`selectControllers` syntax); default all. */
   controllers?: readonly string[]
 }
@@ -124,6 +130,7 @@ export class ControlPlane {
   private pins: PinnedHostKeys | null = null
   private machineController: MachineController | null = null
   private readonly metricsOptions: ControlPlaneOptions['metrics']
+  private readonly tolerationSeconds: DefaultTolerationSeconds | undefined
   private readonly metricsStore = new MetricsStore()
   private readonly controllerSpec: readonly string[]
 
@@ -136,6 +143,7 @@ export class ControlPlane {
     this.machineOptions = options.machines
     this.podSyncOptions = options.podSync
     this.metricsOptions = options.metrics
+    this.tolerationSeconds = options.defaultTolerationSeconds
     this.controllerSpec = options.controllers ?? ['*']
     // Refuse a bad list before anything starts.
     selectControllers(this.controllerSpec)
@@ -161,7 +169,7 @@ export class ControlPlane {
   private async startApi(): Promise<void> {
     const log = this.log
     this.store = this.storage === 'memory' ? new MemoryStore({ log }) : new SqliteStore(join(this.dataDir, STORE_FILE), { log })
-    this.apiServer = new ApiServer({ store: this.store, now: this.now, log })
+    this.apiServer = new ApiServer({ store: this.store, now: this.now, log, ...(this.tolerationSeconds ? { defaultTolerationSeconds: this.tolerationSeconds } : {}) })
     await this.apiServer.ensureDefaultNamespaces()
     this.controllers = [
       new GarbageCollector({ api: this.apiServer, log }),

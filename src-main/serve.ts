@@ -1,6 +1,7 @@
 // Headless entry: `coxswain serve` — the dashboard and API over HTTP, no Electron.
 // Wiring only: parse arguments, start the control plane and the server, stop both on a signal.
 
+import { DEFAULT_TOLERATION_SECONDS } from './api/defaults/tolerations.ts'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { systemContext } from './apiserver/api-server.ts'
@@ -31,7 +32,16 @@ async function serve(options: ServeOptions): Promise<void> {
   // Read before anything starts, so a missing lab fails at once with how to bring one up.
   const labMachines = options.lab === undefined ? [] : readLabMachines(options.lab)
   const podSync = options.lab === undefined ? undefined : readLabPodSyncOptions(options.lab)
-  const controlPlane = new ControlPlane({ dataDir: options.dataDir, podSync, ...(options.controllers ? { controllers: options.controllers } : {}) })
+  const tolerations =
+    options.unreachableTolerationSeconds !== undefined || options.notReadyTolerationSeconds !== undefined
+      ? {
+          defaultTolerationSeconds: {
+            unreachable: options.unreachableTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS.unreachable,
+            notReady: options.notReadyTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS.notReady,
+          },
+        }
+      : {}
+  const controlPlane = new ControlPlane({ dataDir: options.dataDir, podSync, ...(options.controllers ? { controllers: options.controllers } : {}), ...tolerations })
   await controlPlane.start()
   if (options.lab !== undefined) {
     const names = await applyMachines(controlPlane.api, labMachines, systemContext('serve'))

@@ -27,6 +27,7 @@ import {
   type Scale,
   type Status,
 } from '../api/index.ts'
+import { DEFAULT_TOLERATION_SECONDS, withDefaultTolerations, type DefaultTolerationSeconds } from '../api/defaults/tolerations.ts'
 import { AlreadyExists, Conflict, Gone, NotFound, parseRevision, type KubeObject as StoredObject, type ObjectKey, type Store, type Watch } from '../store/index.ts'
 import { log as rootLog, type Logger } from '../util/log.ts'
 import { bindPod } from './binding.ts'
@@ -52,6 +53,8 @@ export interface ApiServerOptions {
   /** The random part of names from generateName. */
   nameSuffix?: () => string
   log?: Logger
+  /** The not-ready and unreachable NoExecute tolerations every new pod gets unless it has its own (DefaultTolerationSeconds). */
+  defaultTolerationSeconds?: DefaultTolerationSeconds
 }
 
 /** Namespaces every cluster has, created at start when missing. */
@@ -101,6 +104,7 @@ export class ApiServer implements ApiServerVerbs {
   private readonly uid: () => string
   private readonly nameSuffix: () => string
   private readonly log: Logger
+  private readonly tolerationSeconds: DefaultTolerationSeconds
   private readonly watches = new Set<WatchStream>()
 
   constructor(options: ApiServerOptions) {
@@ -109,6 +113,7 @@ export class ApiServer implements ApiServerVerbs {
     this.uid = options.uid ?? randomUUID
     this.nameSuffix = options.nameSuffix ?? (() => randomSuffix())
     this.log = (options.log ?? rootLog).child({ component: 'apiserver' })
+    this.tolerationSeconds = options.defaultTolerationSeconds ?? DEFAULT_TOLERATION_SECONDS
   }
 
   /** Creates the default namespaces that are missing. Idempotent. */
@@ -157,7 +162,8 @@ export class ApiServer implements ApiServerVerbs {
       fillCreateMeta(candidate, this.uid(), formatTime(this.now()))
       const admitted = admitCreate(t.type, candidate, { fieldValidation: ctx.fieldValidation })
       if (admitted.status) throw new ApiError(admitted.status)
-      const object = admitted.object
+      // Mutating admission after validation, as kube-apiserver's DefaultTolerationSeconds (what it adds is valid).
+      const object = t.type.kind === 'Pod' ? (withDefaultTolerations(admitted.object as Pod, this.tolerationSeconds) as unknown as typeof admitted.object) : admitted.object
       strategy.finishCreate(object)
       if (t.type.namespaced) await this.checkNamespaceOpen(t, object)
       const key = keyOf(t, object.metadata.name)

@@ -11,6 +11,7 @@ import { systemContext } from '../apiserver/api-server.ts'
 import { replicaSetController } from './replicaset/replicaset-controller.ts'
 import { deploymentController } from './deployment/deployment-controller.ts'
 import { daemonSetController } from './daemonset/daemonset-controller.ts'
+import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts'
 import { newScheduler } from '../scheduler/scheduler.ts'
 
 export interface ControllerContext {
@@ -34,6 +35,7 @@ export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
   'replicaset-controller': replicaSetController,
   'deployment-controller': deploymentController,
   'daemonset-controller': daemonSetController,
+  'node-lifecycle-controller': nodeLifecycleController,
 }
 
 /**

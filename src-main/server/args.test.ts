@@ -22,6 +22,17 @@ describe('parseServeArgs', () => {
     })
   })
 
+  it('reads the default toleration seconds, as kube-apiserver names them', () => {
+    expect(parseServeArgs(['--default-unreachable-toleration-seconds', '5', '--default-not-ready-toleration-seconds=0'], env, '/cwd')).toMatchObject({
+      unreachableTolerationSeconds: 5,
+      notReadyTolerationSeconds: 0,
+    })
+  })
+
+  it.each(['-1', '1.5', 'soon', ''])('refuses %j toleration seconds, naming the flag', (value) => {
+    expect(() => parseServeArgs([`--default-unreachable-toleration-seconds=${value}`], env)).toThrow(/--default-unreachable-toleration-seconds must be a whole number of seconds/)
+  })
+
   it('reads a --controllers list', () => {
     expect(parseServeArgs(['--controllers', '*, -scheduler,'], env, '/cwd')).toMatchObject({ controllers: ['*', '-scheduler'] })
     expect(parseServeArgs(['--controllers=-*'], env, '/cwd')).toMatchObject({ controllers: ['-*'] })

@@ -17,6 +17,10 @@ export interface ServeOptions {
   lab?: string
   /** `--controllers a,-b,*`: which cluster controllers run (kube-controller-manager's syntax). */
   controllers?: string[]
+  /** `--default-not-ready-toleration-seconds N` (kube-apiserver's flag): the default for new pods. */
+  notReadyTolerationSeconds?: number
+  /** `--default-unreachable-toleration-seconds N` (kube-apiserver's flag): the default for new pods. */
+  unreachableTolerationSeconds?: number
 }
 
 export type ParsedServeArgs = { help: true } | ({ help: false } & ServeOptions)
@@ -24,6 +28,7 @@ export type ParsedServeArgs = { help: true } | ({ help: false } & ServeOptions)
 export const DEFAULT_LAB_FILE = '.lab/nodes.json'
 
 export const SERVE_USAGE = `Usage: coxswain serve [--port N] [--data-dir DIR] [--listen ADDR] [--lab [FILE]] [--controllers LIST]
+       [--default-unreachable-toleration-seconds N] [--default-not-ready-toleration-seconds N]
 
 Serves the Coxswain dashboard and API over HTTP.
 
@@ -37,6 +42,11 @@ Serves the Coxswain dashboard and API over HTTP.
   --controllers LIST  which cluster controllers run, comma-separated: '*' all (default),
                    NAME on, -NAME off (e.g. --controllers='*,-scheduler';
                    --controllers=-* none: an API server alone)
+  --default-unreachable-toleration-seconds N  how long pods without their own
+                   toleration stay on a node nobody hears (default 0: they move
+                   as soon as its connection is lost, ~4 s for a silent fault)
+  --default-not-ready-toleration-seconds N    the same for a node whose Docker
+                   engine does not answer (default 10)
   -h, --help       show this help`
 
 /** Thrown for a command line we cannot run; its message is meant for the user, with the usage. */
@@ -51,12 +61,27 @@ export function parsePort(text: string): number {
   return port
 }
 
+/** A whole number of seconds, 0 or more. */
+export function parseSeconds(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${flag} must be a whole number of seconds (0 or more), got "${text}"`)
+  return Number(text)
+}
+
 export function parseServeArgs(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): ParsedServeArgs {
-  let values: { port?: string; 'data-dir'?: string; listen?: string; lab?: string; controllers?: string; help?: boolean }
+  let values: {
+    port?: string
+    'data-dir'?: string
+    listen?: string
+    lab?: string
+    controllers?: string
+    'default-unreachable-toleration-seconds'?: string
+    'default-not-ready-toleration-seconds'?: string
+    help?: boolean
+  }
   // `--lab` takes an optional value, which parseArgs cannot express: a bare `--lab` becomes `--lab=`.
   const args = argv.map((arg, i) => (arg === '--lab' && (i + 1 >= argv.length || argv[i + 1]?.startsWith('-')) ? '--lab=' : arg))
   try {
@@ -68,6 +93,8 @@ export function parseServeArgs(
         listen: { type: 'string' },
         lab: { type: 'string' },
         controllers: { type: 'string' },
+        'default-unreachable-toleration-seconds': { type: 'string' },
+        'default-not-ready-toleration-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -87,6 +114,10 @@ export function parseServeArgs(
   const options: ParsedServeArgs = { help: false, port, listen, dataDir }
   if (values.lab !== undefined) options.lab = resolve(cwd, values.lab || DEFAULT_LAB_FILE)
   if (values.controllers !== undefined) options.controllers = values.controllers.split(',').map((c) => c.trim()).filter(Boolean)
+  const unreachable = values['default-unreachable-toleration-seconds']
+  if (unreachable !== undefined) options.unreachableTolerationSeconds = parseSeconds('--default-unreachable-toleration-seconds', unreachable)
+  const notReady = values['default-not-ready-toleration-seconds']
+  if (notReady !== undefined) options.notReadyTolerationSeconds = parseSeconds('--default-not-ready-toleration-seconds', notReady)
   return options
 }
 

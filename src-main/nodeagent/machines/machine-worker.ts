@@ -44,6 +44,13 @@ export interface MachineTimings extends NodeAgentTimings {
 
 /** Something else that runs per node while its connection is up (pod sync, say). */
 export interface NodeComponent {
+  /**
+   * False while the component catches up with a node that has just (re)connected (pod sync:
+   * removing containers of pods deleted meanwhile). The node agent holds its status, so the node
+   * does not turn Ready, until every component is settled; the component then calls
+   * `agent.probeSoon()`. Absent: always settled.
+   */
+  settled?(): boolean
   start(): void
   /** Stops at once; settles when work in flight is done. */
   stop(): Promise<void>
@@ -207,6 +214,7 @@ export class MachineWorker {
       registerUnschedulable: () => this.#desired?.spec?.unschedulable === true,
       privilege: () => session.privilege,
       onProbe: (outcome) => this.#onProbe(session, outcome),
+      holdStatus: () => session.components.some((c) => c.settled?.() === false),
       now: this.#now,
       timings: this.#o.timings,
     })

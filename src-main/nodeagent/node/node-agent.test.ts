@@ -107,6 +107,19 @@ describe('NodeAgent', () => {
     await eventually(async () => ready(await getNode('node-1'))?.status === 'True', 'node ready again')
   })
 
+  it('holds its status (not its heartbeat) while told to, and reports Ready once released', async () => {
+    let hold = true
+    const agent = agentFor(new FakeMachine('node-1'), { holdStatus: () => hold })
+    agent.start()
+    await eventually(() => exists(getLease('node-1')), 'the lease, renewed while the status is held')
+    const renewed = (await getLease('node-1')).spec?.renewTime ?? ''
+    await eventually(async () => ((await getLease('node-1')).spec?.renewTime ?? '') > renewed, 'another renewal')
+    expect(await exists(getNode('node-1'))).toBe(false)
+    hold = false
+    agent.probeSoon()
+    await eventually(async () => (await exists(getNode('node-1'))) && ready(await getNode('node-1'))?.status === 'True', 'the node Ready once released')
+  })
+
   it('writes nothing while nothing changes, and writes a change at once', async () => {
     const machine = new FakeMachine('node-1')
     let probes = 0

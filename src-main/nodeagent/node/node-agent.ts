@@ -53,6 +53,11 @@ export interface NodeAgentOptions {
   registerUnschedulable?: () => boolean
   /** What the SSH user may do, once known. */
   privilege: () => MachinePrivilege | undefined
+  /**
+   * True while the node must not be reported (Ready) yet: its pod sync is still removing what was
+   * deleted while it was away. The heartbeat goes on; whoever holds calls probeSoon() when done.
+   */
+  holdStatus?: () => boolean
   /** Every probe's outcome, for the Machine's status. */
   onProbe?: (outcome: ProbeOutcome) => void
   now?: () => Date
@@ -201,6 +206,10 @@ export class NodeAgent {
     }
     if (!run.alive) return
     this.#o.onProbe?.({ ok: true, at: this.#now(), observation })
+    if (this.#o.holdStatus?.()) {
+      this.#log.debug('status held until the node is caught up')
+      return
+    }
     // Read the Node afresh, as kubelet does before each update: someone may have deleted it, or
     // another writer (the lifecycle controller) changed conditions this agent must set right.
     if (this.#node) this.#node = await this.#getNode()

@@ -23,6 +23,8 @@ export function podSyncComponent(deps: PodSyncComponentOptions): NodeComponentFa
     let handle: PodSyncHandle | undefined
     const host = session.host
     return {
+      // The node reports Ready only once pod sync has removed what was deleted while it was away.
+      settled: () => handle?.settled() ?? false,
       start: () => {
         const options = { ...deps.options }
         if (options.hostIP === undefined && session.machine.spec?.address && !session.machine.spec.local) {
@@ -45,6 +47,7 @@ export function podSyncComponent(deps: PodSyncComponentOptions): NodeComponentFa
             },
           },
           options,
+          onSettled: () => session.agent.probeSoon(),
         })
       },
       stop: async () => {

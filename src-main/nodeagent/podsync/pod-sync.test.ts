@@ -20,8 +20,9 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
   let sync: PodSyncHandle | null = null
 
   const node = (podCIDR?: string): Node => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE }, ...(podCIDR ? { spec: { podCIDR, podCIDRs: [podCIDR] } } : {}) })
-  const start = async (): Promise<PodSyncHandle> => {
+  const start = async (extra: { onSettled?: () => void } = {}): Promise<PodSyncHandle> => {
     sync = startPodSyncWith({
+      ...extra,
       nodeName: NODE,
       api: s.api,
       ctx: admin,
@@ -206,6 +207,47 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     expect(runtime.calls.filter((c) => c.startsWith('create'))).toEqual([])
     expect(runtime.containers.get(current.id)?.state).toBe('running')
     expect((await get('web')).status).toMatchObject({ podIP: '10.244.1.7', containerStatuses: [{ restartCount: 1, containerID: `docker://${current.id}` }] })
+  })
+
+  it('on (re)start, removes containers of gone pods and ends pods deleted meanwhile before it starts any pod', async () => {
+    const spec = container('web', 'busybox')
+    const context = { network: 'coxswain-pods', dns: { servers: [], domain: 'cluster.local' }, attempt: 0 }
+    const strangerPod = makePod('gone').withContainer(spec).obj()
+    strangerPod.metadata.uid = 'uid-of-a-pod-deleted-while-away'
+    const stranger = runtime.seed(buildContainerCreate(strangerPod, spec, { ...context, podIP: '10.244.1.8' }))
+    const evicted = await create(makePod('evicted').withContainer(spec).obj())
+    const evictedContainer = runtime.seed(buildContainerCreate(evicted, spec, { ...context, podIP: '10.244.1.9' }))
+    await s.api.delete(ref.pods('default', 'evicted'), { gracePeriodSeconds: 2 }, admin)
+    s.clock.advance(10)
+    const fresh = await create(makePod('fresh').withContainer(spec).obj())
+    await start()
+    // `synced` (what the node's Ready report waits for) means the stale containers are gone.
+    expect(runtime.containers.has(stranger.id)).toBe(false)
+    expect(runtime.containers.has(evictedContainer.id)).toBe(false)
+    await until('the evicted pod object to go', () => gone('evicted'))
+    await until('the fresh pod to be ready', () => ready('fresh'))
+    const firstCreate = runtime.calls.findIndex((c) => c.startsWith('create'))
+    expect(runtime.calls[firstCreate]).toBe(`create ${named(fresh, 'web')?.name}`)
+    expect(runtime.calls.indexOf(`remove ${stranger.name}`)).toBeLessThan(firstCreate)
+    expect(runtime.calls.indexOf(`stop ${evictedContainer.name} t=0`)).toBeLessThan(firstCreate)
+    expect(runtime.calls.indexOf(`remove ${evictedContainer.name}`)).toBeLessThan(firstCreate)
+  })
+
+  it('is unsettled while Docker is away, and settles only after removing what appeared meanwhile', async () => {
+    let settles = 0
+    const handle = await start({ onSettled: () => settles++ })
+    expect([handle.settled(), settles]).toEqual([true, 1])
+    runtime.endEventStreams()
+    await until('pod sync to be unsettled', () => !handle.settled())
+    // dockerd revived a container of a pod deleted while it was down; no event will tell of it.
+    const spec = container('web', 'busybox')
+    const gonePod = makePod('gone').withContainer(spec).obj()
+    gonePod.metadata.uid = 'uid-of-a-pod-deleted-while-docker-was-down'
+    const stranger = runtime.seed(buildContainerCreate(gonePod, spec, { network: 'coxswain-pods', dns: { servers: [], domain: 'cluster.local' }, attempt: 0, podIP: '10.244.1.9' }))
+    runtime.eventsBack()
+    await until('pod sync to settle again', () => handle.settled(), 5000)
+    expect(runtime.containers.has(stranger.id)).toBe(false)
+    expect(settles).toBe(2)
   })
 
   it('keeps the containers of a pod that succeeded, and restarts nothing', async () => {

@@ -95,6 +95,8 @@ export interface PodSyncParts extends Omit<PodSyncDeps, 'docker' | 'connection'>
   connection?: Pick<NodeConnection, 'on' | 'state'>
   /** Milliseconds per probe second (tests shrink it). */
   probeSecondMs?: number
+  /** Called whenever the sync becomes settled (see PodSyncHandle.settled). */
+  onSettled?: () => void
 }
 
 export interface PodSyncHandle {
@@ -102,8 +104,14 @@ export interface PodSyncHandle {
   stop(): Promise<void>
   /** Looks at every pod and every container on the node now. */
   resync(): void
-  /** Resolves once the first full resync (adoption) is done. */
+  /** Resolves once the first full resync (adoption) is done and what was deleted meanwhile is removed. */
   readonly synced: Promise<void>
+  /**
+   * False until `synced`, and again from when Docker's event stream breaks (dockerd stopped, say)
+   * until what was deleted meanwhile is removed after it is back: the node is not to be reported
+   * Ready in between. `onSettled` says when it turns true.
+   */
+  settled(): boolean
 }
 
 const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods' }
@@ -140,7 +148,7 @@ export function startPodSync(deps: PodSyncDeps): PodSyncHandle {
 export function startPodSyncWith(parts: PodSyncParts): PodSyncHandle {
   const sync = new PodSync(parts)
   sync.start()
-  return { stop: () => sync.stop(), resync: () => sync.resync(), synced: sync.synced }
+  return { stop: () => sync.stop(), resync: () => sync.resync(), synced: sync.synced, settled: () => sync.settled }
 }
 
 class PodSync {
@@ -169,10 +177,18 @@ class PodSync {
   #resyncTimer: NodeJS.Timeout | undefined
   #resyncing: Promise<void> | undefined
   #resyncAgain = false
+  /** Pod UIDs the last full listing found containers or volumes of. */
+  #listedUids = new Set<string>()
   #disposeState: (() => void) | undefined
   #network: { cidr: string; ready: Promise<void> } | undefined
   #resolveSynced: () => void = () => {}
   readonly synced: Promise<void>
+  /** See PodSyncHandle.settled. */
+  settled = false
+  /** Docker's event stream is down (and reopening). */
+  #streamBroken = false
+  /** The first full listing and clean-up are done; the queue runs. */
+  #begun = false
 
   constructor(parts: PodSyncParts) {
     this.#parts = parts
@@ -273,8 +289,12 @@ class PodSync {
     // Adopt before acting: the first full listing tells which containers and IPs already exist.
     await this.#resync()
     if (this.#stopping.signal.aborted) return
+    await this.#clearStale()
+    if (this.#stopping.signal.aborted) return
     this.#queue.start()
+    this.#begun = true
     this.#resolveSynced()
+    if (!this.#streamBroken) this.#settle()
     const period = this.#parts.options?.resyncPeriodMs ?? 10_000
     this.#resyncTimer = setInterval(() => this.resync(), period)
     this.#disposeState = this.#parts.connection?.on('state', (status: ConnectionStatus, previous: ConnectionStatus) => {
@@ -298,6 +318,24 @@ class PodSync {
     await this.#queue.stop()
     await this.#eventsLoop
     await this.#resyncing?.catch(() => {})
+  }
+
+  #settle(): void {
+    if (this.settled || this.#stopping.signal.aborted) return
+    this.settled = true
+    this.#parts.onSettled?.()
+  }
+
+  /** Docker answers again after its event stream broke: catch up, stale first, then report settled. */
+  async #recover(): Promise<void> {
+    this.#failures.clear()
+    try {
+      await this.#resync()
+      await this.#clearStale()
+    } catch (err) {
+      this.#log.warn('catching up after Docker came back failed; the resync retries', { err })
+    }
+    if (!this.#streamBroken) this.#settle()
   }
 
   /** `fresh`: the node just came back (reconnect, Docker again reachable): forget failure back-offs. */
@@ -403,14 +441,31 @@ class PodSync {
       return alive ? { requeueAfterMs: 1000 } : undefined
     }
     if (pod.metadata.deletionTimestamp) {
-      this.#startTermination(pod)
+      void this.#startTermination(pod)
       return
     }
     return syncPod(this.#sc, pod, () => this.#pods.values())
   }
 
-  /** Terminations run beside the queue: a long grace period must not hold a worker. */
-  #startTermination(pod: Pod): void {
+  /**
+   * Before any pod is started, what was deleted while the agent was away goes: containers of pods
+   * that are gone or bound elsewhere (orphans), and pods being deleted (evicted from a node that
+   * could not be reached, say; their grace has usually run out). So a returning node never runs a
+   * new pod beside a stale one, and `synced` (which the node's Ready report waits for) means clean.
+   */
+  async #clearStale(): Promise<void> {
+    const orphans = [...this.#listedUids].filter((uid) => !this.#pods.has(uid))
+    const deleting = [...this.#pods.values()].filter((pod) => pod.metadata.deletionTimestamp)
+    if (!orphans.length && !deleting.length) return
+    this.#log.info('removing what was deleted while the node was away, before starting pods', { orphans: orphans.length, terminating: deleting.length })
+    await Promise.all([
+      ...orphans.map((uid) => cleanUpOrphan(this.#sc, uid).catch((err: unknown) => this.#log.warn('orphan clean-up failed; the queue retries it', { uid, err }))),
+      ...deleting.map((pod) => this.#startTermination(pod)),
+    ])
+  }
+
+  /** Terminations run beside the queue: a long grace period must not hold a worker. Settles when done (or failed and requeued). */
+  #startTermination(pod: Pod): Promise<void> {
     const uid = pod.metadata.uid ?? ''
     const run = terminatePod(this.#sc, pod)
       .then(() => {
@@ -425,6 +480,7 @@ class PodSync {
         this.#queue.addAfter(uid, 1000)
       })
     this.#terminating.set(uid, run)
+    return run
   }
 
   // ── the node ──────────────────────────────────────────────────────────────────────────────────
@@ -456,6 +512,7 @@ class PodSync {
             const uid = /^k8s_.+_([0-9a-fA-F-]{8,})$/.exec(name)?.[1]
             if (uid) uids.add(uid)
           }
+          this.#listedUids = uids
           for (const uid of uids) {
             this.#touched.add(uid)
             if (!this.#pods.has(uid)) this.#queue.add(uid)
@@ -523,8 +580,10 @@ class PodSync {
           ...(since !== undefined ? { sinceNano: since } : {}),
           onOpen: () => {
             backoff.reset()
-            // Whatever happened while the stream was down is found by a resync once it is back.
-            if (broken) this.resync(true)
+            this.#streamBroken = false
+            // Whatever happened while the stream was down is found by a resync once it is back,
+            // and what was deleted meanwhile goes before the node is reported Ready again.
+            if (broken && this.#begun) void this.#recover()
             broken = false
           },
         })
@@ -543,6 +602,8 @@ class PodSync {
       if (this.#stopping.signal.aborted) return
       if (!broken) this.#log.info('event stream ended; reopening')
       broken = true
+      this.#streamBroken = true
+      this.settled = false
       // A reconnect (abort from the state listener) retries at once; a failure backs off.
       await this.#pause(abort.signal.aborted ? 0 : backoff.next())
     }

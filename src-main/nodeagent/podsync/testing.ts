@@ -60,6 +60,23 @@ export class FakeRuntime implements ContainerRuntime {
   #seq = 0
   #clockNs = BigInt(Date.now()) * 1_000_000n
   readonly #listeners = new Set<(e: RuntimeEvent) => void>()
+  /** Streams ended by endEventStreams(), and whether new ones may open. */
+  readonly #ended = new Set<(e: RuntimeEvent) => void>()
+  #eventsDown = false
+
+  /** Docker goes away (dockerd stopped): open event streams end, new ones fail until eventsBack(). */
+  endEventStreams(): void {
+    this.#eventsDown = true
+    for (const l of this.#listeners) this.#ended.add(l)
+    for (const wake of this.#wakes) wake()
+  }
+
+  /** Docker answers again: event streams open. */
+  eventsBack(): void {
+    this.#eventsDown = false
+  }
+
+  readonly #wakes = new Set<() => void>()
 
   /** A strictly increasing time: Docker's nanosecond stamps never tie. */
   #now(): { iso: string; ns: bigint } {
@@ -303,6 +320,9 @@ export class FakeRuntime implements ContainerRuntime {
 
   events(options: EventStreamOptions): AsyncIterable<RuntimeEvent> {
     const listeners = this.#listeners
+    const ended = this.#ended
+    const wakes = this.#wakes
+    if (this.#eventsDown) throw new Error('(fake) Cannot connect to the Docker daemon')
     const wanted = options.labels.map((l) => l.split('=') as [string, string])
     return {
       [Symbol.asyncIterator](): AsyncIterator<RuntimeEvent> {
@@ -320,13 +340,18 @@ export class FakeRuntime implements ContainerRuntime {
         return {
           async next(): Promise<IteratorResult<RuntimeEvent>> {
             for (;;) {
-              if (options.signal.aborted) {
+              if (options.signal.aborted || ended.has(listener)) {
                 listeners.delete(listener)
+                ended.delete(listener)
                 return { done: true, value: undefined }
               }
               const e = queue.shift()
               if (e) return { done: false, value: e }
-              await new Promise<void>((resolve) => (wake = resolve))
+              await new Promise<void>((resolve) => {
+                wake = resolve
+                wakes.add(resolve)
+              })
+              if (wake) wakes.delete(wake)
               wake = undefined
             }
           },
