@@ -3,6 +3,8 @@
 //
 //   (1) cycle  — the scheduling algorithm alone: for each pod one full cycle (PreFilter, Filter,
 //                Score over the cache) and the assume that counts it on its node; no API server.
+//                Again with every pod carrying preferred anti-affinity to its own ReplicaSet, the
+//                costliest common rule (Kubernetes' scheduler_perf has the same test).
 //   (2) e2e    — the real Scheduler controller on a real ApiServer (memory store): the pods exist
 //                unbound, the scheduler starts, and the clock stops when the pod watch has seen all
 //                5,000 bindings. This is what Kubernetes' scheduler_perf measures (its gate at 5,000
@@ -60,7 +62,7 @@ function simulatedNode(i: number): Node {
   }
 }
 
-function replicaPod(i: number): Pod {
+function replicaPod(i: number, antiAffinity = false): Pod {
   const group = i % GROUPS
   return {
     apiVersion: 'v1',
@@ -72,7 +74,12 @@ function replicaPod(i: number): Pod {
       labels: { app: `app-${group}`, 'pod-template-hash': 'abc123' },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `app-${group}-abc123`, uid: `rs-uid-${group}`, controller: true }],
     },
-    spec: { containers: [{ name: 'app', image: 'registry.local/app:1', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] },
+    spec: {
+      containers: [{ name: 'app', image: 'registry.local/app:1', resources: { requests: { cpu: '100m', memory: '128Mi' } } }],
+      ...(antiAffinity
+        ? { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: `app-${group}` } } } }] } } }
+        : {}),
+    },
   }
 }
 
@@ -113,11 +120,11 @@ function row(what: string, nodes: number, time: { seconds: number; cpuSeconds: n
 }
 
 /** (1) The algorithm over the cache, with assume: every pod placed. */
-function benchCycle(nodes: number): Row {
+function benchCycle(nodes: number, antiAffinity = false): Row {
   const cache = filledCache(nodes)
   const profile = defaultProfile()
   const random = seededRandom(1)
-  const pods = Array.from({ length: PODS }, (_, i) => replicaPod(i))
+  const pods = Array.from({ length: PODS }, (_, i) => replicaPod(i, antiAffinity))
   let startIndex = 0
   const stop = start()
   for (const pod of pods) {
@@ -127,7 +134,7 @@ function benchCycle(nodes: number): Row {
     startIndex = result.nextStartIndex
     cache.assume(info, result.node)
   }
-  return row('cycle (default profile)', nodes, stop())
+  return row(antiAffinity ? 'cycle, preferred anti-affinity' : 'cycle (default profile)', nodes, stop())
 }
 
 /** Baseline: first node with room for CPU and memory, over the same cache. */
@@ -281,6 +288,7 @@ async function main(): Promise<void> {
   for (const nodes of NODE_COUNTS) {
     if (!ONLY || ONLY === 'first-fit') rows.push(median(Array.from({ length: RUNS }, () => benchFirstFit(nodes))))
     if (!ONLY || ONLY === 'cycle') rows.push(median(Array.from({ length: RUNS }, () => benchCycle(nodes))))
+    if (!ONLY || ONLY === 'cycle') rows.push({ ...benchCycle(nodes, true), note: 'one run; every pod prefers hosts without its ReplicaSet (weight 100)' })
     if (!ONLY || ONLY === 'e2e') rows.push(await benchEndToEnd(nodes))
   }
   if (rows.length > 0) print(rows)

@@ -105,4 +105,23 @@ describe('SchedulerCache', () => {
     cache.removePod('uid-x')
     expect([...cache.podIndex.ofController('rs-1')]).toEqual([])
   })
+
+  it('finds the bound pods whose affinity terms may select a pod with given labels', () => {
+    const cache = new SchedulerCache()
+    cache.setNode(makeNode('n1').obj())
+    const withTerm = (name: string, selector: Record<string, string> | null): Pod => {
+      const pod = bound(name, 'n1')
+      const labelSelector = selector ? { matchLabels: selector } : { matchExpressions: [{ key: 'app', operator: 'Exists' as const }] }
+      if (pod.spec) pod.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector }] } }
+      return pod
+    }
+    cache.setPod(withTerm('wants-web', { app: 'web' }))
+    cache.setPod(withTerm('wants-db', { app: 'db' }))
+    cache.setPod(withTerm('wants-any', null))
+    cache.setPod(bound('plain', 'n1'))
+    const names = (labels: Record<string, string>) => [...cache.podIndex.withTermsTowards(labels)].map((p) => p.info.pod.metadata.name).sort()
+    expect(names({ app: 'web', tier: 'front' })).toEqual(['wants-any', 'wants-web'])
+    expect(names({})).toEqual(['wants-any'])
+  })
 })
+

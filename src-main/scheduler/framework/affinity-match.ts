@@ -4,8 +4,8 @@
 import type { Pod } from '../../api/index.ts'
 import { matchesLabels } from '../../api/selectors/labels.ts'
 import type { AffinityTerm } from './pod-info.ts'
-import { unique, type Snapshot } from './snapshot.ts'
-import type { PlacedPod } from './pod-index.ts'
+import type { Snapshot } from './snapshot.ts'
+import { unique, type PlacedPod } from './pod-index.ts'
 
 export function termSelects(term: AffinityTerm, pod: Pod, snapshot: Snapshot): boolean {
   const ns = pod.metadata.namespace ?? ''

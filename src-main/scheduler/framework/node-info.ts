@@ -21,9 +21,6 @@ export class NodeInfo {
   readonly requested: Resources = emptyResources()
   readonly nonZeroRequested = { milliCPU: 0, memory: 0 }
   readonly usedPorts: HostPort[] = []
-  /** Pods here with any pod affinity or anti-affinity, and with required anti-affinity (InterPodAffinity reads these). */
-  podsWithAffinity = 0
-  podsWithRequiredAntiAffinity = 0
 
   constructor(name: string) {
     this.name = name
@@ -76,9 +73,6 @@ export class NodeInfo {
         if (i >= 0) this.usedPorts.splice(i, 1)
       }
     }
-    const hasAffinity = info.requiredAffinity.length + info.requiredAntiAffinity.length + info.preferredAffinity.length + info.preferredAntiAffinity.length > 0
-    if (hasAffinity) this.podsWithAffinity += sign
-    if (info.requiredAntiAffinity.length > 0) this.podsWithRequiredAntiAffinity += sign
   }
 }
 

@@ -1,6 +1,7 @@
-// Bound pods filed by label and by controller, so a plugin that counts "pods of this group" walks
-// the group, not the cluster: PodTopologySpread's counts cost O(group) per cycle instead of
-// O(all pods). Kept by the cache (and by plain-list snapshots) as pods come and go.
+// Bound pods filed by label, by controller, and by the labels their affinity terms look for, so a
+// plugin walks the pods that matter, not the cluster: PodTopologySpread's counts cost O(group) per
+// cycle, and InterPodAffinity reads only the placed pods whose terms may select the new one. Kept
+// by the cache (and by plain-list snapshots) as pods come and go.
 
 import type { PodInfo } from './pod-info.ts'
 
@@ -11,6 +12,9 @@ export interface PlacedPod {
 
 const labelKey = (namespace: string, key: string, value: string): string => `l\0${namespace}\0${key}\0${value}`
 const ownerKey = (uid: string): string => `o\0${uid}`
+const termKey = (key: string, value: string): string => `t\0${key}\0${value}`
+/** Pods with a term that has no equality or `in` requirement to file it under. */
+const ANY_TERM = 't\0*'
 
 export class PodIndex {
   private readonly sets = new Map<string, Map<string, PlacedPod>>()
@@ -41,12 +45,47 @@ export class PodIndex {
     return this.sets.get(ownerKey(uid))?.values() ?? []
   }
 
-  private keysOf(info: PodInfo): string[] {
+  /** Bound pods with an affinity or anti-affinity term that may select a pod labelled `labels` (a superset, each once). */
+  withTermsTowards(labels: Readonly<Record<string, string>> | undefined): Iterable<PlacedPod> {
+    const sources: Iterable<PlacedPod>[] = []
+    for (const [k, v] of Object.entries(labels ?? {})) {
+      const set = this.sets.get(termKey(k, v))
+      if (set) sources.push(set.values())
+    }
+    const any = this.sets.get(ANY_TERM)
+    if (any) sources.push(any.values())
+    return unique(sources)
+  }
+
+  private keysOf(info: PodInfo): Set<string> {
     const meta = info.pod.metadata
     const ns = meta.namespace ?? ''
-    const keys = Object.entries(meta.labels ?? {}).map(([k, v]) => labelKey(ns, k, v))
+    const keys = new Set(Object.entries(meta.labels ?? {}).map(([k, v]) => labelKey(ns, k, v)))
     const controller = meta.ownerReferences?.find((o) => o.controller)?.uid
-    if (controller) keys.push(ownerKey(controller))
+    if (controller) keys.add(ownerKey(controller))
+    for (const term of [...info.requiredAffinity, ...info.requiredAntiAffinity, ...info.preferredAffinity, ...info.preferredAntiAffinity]) {
+      if (term.selector.nothing) continue
+      const r = term.selector.requirements.find((x) => x.operator === '=' || x.operator === '==' || x.operator === 'in')
+      if (!r) keys.add(ANY_TERM)
+      else for (const v of r.values) keys.add(termKey(r.key, v))
+    }
     return keys
   }
 }
+
+/** The pods of several sources, each once (by uid). */
+export function* unique(sources: readonly Iterable<PlacedPod>[]): Iterable<PlacedPod> {
+  if (sources.length === 1) {
+    yield* sources[0] ?? []
+    return
+  }
+  const seen = new Set<PodInfo>()
+  for (const source of sources) {
+    for (const placed of source) {
+      if (seen.has(placed.info)) continue
+      seen.add(placed.info)
+      yield placed
+    }
+  }
+}
+

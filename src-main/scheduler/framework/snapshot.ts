@@ -5,8 +5,8 @@
 import type { Namespace, Node, Pod, Service } from '../../api/index.ts'
 import { matchesLabels, selectorFromSet } from '../../api/selectors/labels.ts'
 import { NodeInfo, normalizeImage } from './node-info.ts'
-import { podInfo, type PodInfo } from './pod-info.ts'
-import { PodIndex, type PlacedPod } from './pod-index.ts'
+import { podInfo } from './pod-info.ts'
+import { PodIndex, unique, type PlacedPod } from './pod-index.ts'
 
 export interface Snapshot {
   /** Every node the cluster has, in a stable order (by name). */
@@ -91,21 +91,6 @@ export function sameSpreadGroup(pod: Pod, services: readonly Service[]): SpreadG
   }
 }
 
-/** The pods of several sources, each once (by uid). */
-export function* unique(sources: readonly Iterable<PlacedPod>[]): Iterable<PlacedPod> {
-  if (sources.length === 1) {
-    yield* sources[0] ?? []
-    return
-  }
-  const seen = new Set<PodInfo>()
-  for (const source of sources) {
-    for (const placed of source) {
-      if (seen.has(placed.info)) continue
-      seen.add(placed.info)
-      yield placed
-    }
-  }
-}
 
 /** A snapshot of plain lists, for the debug view and tests. Terminal and unbound pods are left out. */
 export function snapshotFromLists(lists: { nodes: readonly Node[]; pods?: readonly Pod[]; namespaces?: readonly Namespace[]; services?: readonly Service[] }): Snapshot {

@@ -55,12 +55,11 @@ function add(counts: DomainCounts, key: string, node: NodeInfo, by: number): voi
 function preFilterState(info: PodInfo, snapshot: Snapshot): FilterState {
   const pod = info.pod
   const state: FilterState = { existingAntiAffinity: new Map(), affinity: new Map(), antiAffinity: new Map(), matchesOwnAffinity: false }
-  // Other pods' required anti-affinity towards this one: only nodes holding such pods are read.
-  for (const node of snapshot.nodes()) {
-    if (node.podsWithRequiredAntiAffinity === 0) continue
-    for (const other of node.pods.values()) {
-      for (const term of other.requiredAntiAffinity) if (termSelects(term, pod, snapshot)) add(state.existingAntiAffinity, term.topologyKey, node, 1)
-    }
+  // Other pods' required anti-affinity towards this one: only pods whose terms may select it are read.
+  for (const placed of snapshot.podIndex.withTermsTowards(pod.metadata.labels)) {
+    const node = snapshot.node(placed.node)
+    if (!node) continue
+    for (const term of placed.info.requiredAntiAffinity) if (termSelects(term, pod, snapshot)) add(state.existingAntiAffinity, term.topologyKey, node, 1)
   }
   // This pod's required affinity: pods matching every term, found through the first.
   const [first] = info.requiredAffinity
@@ -117,14 +116,14 @@ function preScore(state: CycleState, pod: Pod, snapshot: Snapshot): void {
       if (node && termSelects(term, placed.info.pod, snapshot)) add(scores, term.topologyKey, node, by)
     }
   }
-  // Placed pods' affinity towards this one: only nodes holding pods with affinity are read.
-  for (const node of snapshot.nodes()) {
-    if (node.podsWithAffinity === 0) continue
-    for (const other of node.pods.values()) {
-      for (const t of other.requiredAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, HARD_POD_AFFINITY_WEIGHT)
-      for (const t of other.preferredAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, t.weight)
-      for (const t of other.preferredAntiAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, -t.weight)
-    }
+  // Placed pods' affinity towards this one: only pods whose terms may select it are read.
+  for (const placed of snapshot.podIndex.withTermsTowards(pod.metadata.labels)) {
+    const node = snapshot.node(placed.node)
+    if (!node) continue
+    const other = placed.info
+    for (const t of other.requiredAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, HARD_POD_AFFINITY_WEIGHT)
+    for (const t of other.preferredAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, t.weight)
+    for (const t of other.preferredAntiAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, -t.weight)
   }
   state.write(SCORE_KEY, scores)
 }

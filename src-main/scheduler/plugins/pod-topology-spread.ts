@@ -16,8 +16,8 @@ import { labelSelectorAsSelector, matchesLabels, requirement, type Selector } fr
 import type { CycleState, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/types.ts'
 import { MAX_NODE_SCORE, unresolvable, unschedulable } from '../framework/types.ts'
 import type { NodeInfo } from '../framework/node-info.ts'
-import { sameSpreadGroup, unique, type Snapshot } from '../framework/snapshot.ts'
-import type { PlacedPod } from '../framework/pod-index.ts'
+import { sameSpreadGroup, type Snapshot } from '../framework/snapshot.ts'
+import { unique, type PlacedPod } from '../framework/pod-index.ts'
 import { podMatchesNodeSelectorAndAffinity } from '../framework/node-selector.ts'
 import { firstUntolerated } from '../framework/tolerations.ts'
 
