@@ -1,6 +1,6 @@
 // What one scheduling cycle reads of the cluster: the nodes with their pods, and the few
 // cluster-wide facts plugins need. The scheduler's cache is one; the debug view and the unit tests
-// build one from plain lists (fromLists).
+// build one from plain lists (snapshotFromLists).
 
 import type { Namespace, Node, Pod, Service } from '../../api/index.ts'
 import { matchesLabels, selectorFromSet } from '../../api/selectors/labels.ts'
@@ -18,7 +18,7 @@ export interface Snapshot {
   imageNodeCount(image: string): number
   /** Services of `namespace`, for default spreading (pods of one Service spread out). */
   services(namespace: string): readonly Service[]
-  /** Bound pods by label and by controller. */
+  /** Bound pods by label, by controller, and by the labels their affinity terms look for. */
   readonly podIndex: PodIndex
   /** Every value nodes carry for label `key` (kubernetes.io/hostname always present). */
   domainValues(key: string): ReadonlySet<string>
