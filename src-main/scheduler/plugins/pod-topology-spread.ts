@@ -218,9 +218,10 @@ export const podTopologySpread: PreFilterPlugin & FilterPlugin & PreScorePlugin 
         if (s.requireAll) return -1
         continue
       }
-      total += ((s.counts[i]?.get(value) ?? 0) + c.maxSkew - 1) * (s.weights[i] ?? 1)
+      // As Kubernetes' scoreForCount: the count weighted by the number of domains, plus maxSkew − 1.
+      total += (s.counts[i]?.get(value) ?? 0) * (s.weights[i] ?? 1) + c.maxSkew - 1
     }
-    return total
+    return Math.round(total)
   },
   normalize(state, _pod, scores) {
     const s = state.read<ScoreState>(SCORE_KEY)
