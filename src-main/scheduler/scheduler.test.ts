@@ -140,5 +140,24 @@ describe('Scheduler', () => {
     await eventually(async () => (await getPod('late')).status?.conditions?.find((c) => c.type === 'PodScheduled')?.status === 'True', 'PodScheduled=True')
     expect((await getPod('late')).spec?.nodeName).toBe('n1')
   })
+
+  it('packs pods with schedulerName bin-packing-scheduler onto the busiest node that fits, and signs its events so', async () => {
+    await createNode(s.api, makeNode('n1').obj(), admin)
+    await createNode(s.api, makeNode('n2').obj(), admin)
+    await start()
+    const busy = podRequesting('busy', { cpu: '2', memory: '2Gi' })
+    if (busy.spec) busy.spec.nodeName = 'n2'
+    await create(busy)
+    for (const name of ['packed-1', 'packed-2']) {
+      const pod = podRequesting(name, { cpu: '500m', memory: '512Mi' })
+      if (pod.spec) pod.spec.schedulerName = 'bin-packing-scheduler'
+      await create(pod)
+    }
+    await create(podRequesting('spread', { cpu: '500m', memory: '512Mi' }))
+    await eventually(async () => (await Promise.all(['packed-1', 'packed-2', 'spread'].map(nodeOf))).every((n) => n !== undefined), 'all three bound')
+    expect(await Promise.all(['packed-1', 'packed-2', 'spread'].map(nodeOf))).toEqual(['n2', 'n2', 'n1'])
+    await eventually(async () => (await events()).some((e) => e.involvedObject.name === 'packed-1' && e.reason === 'Scheduled'), 'packed-1 Scheduled event')
+    expect((await events()).find((e) => e.involvedObject.name === 'packed-1' && e.reason === 'Scheduled')?.source?.component).toBe('bin-packing-scheduler')
+  })
 })
 

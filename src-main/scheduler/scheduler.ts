@@ -1,5 +1,6 @@
-// The scheduler: a cluster controller that places every unbound pod whose schedulerName is its
-// profile's, one cycle at a time, and binds it through the API server's pods/binding.
+// The scheduler: a cluster controller that places every unbound pod whose schedulerName is one of
+// its profiles' (default-scheduler, bin-packing-scheduler), one cycle at a time, and binds it
+// through the API server's pods/binding.
 //
 //   pod/node/service/namespace informers ─▶ cache (+ assumed pods)      ┐
 //   unbound pods ─▶ queue ─▶ cycle (framework/cycle.ts) over the cache ─┤
@@ -28,7 +29,7 @@ import { podInfo, podKey, type PodInfo } from './framework/pod-info.ts'
 import { seededRandom, type Random } from './framework/random.ts'
 import { isTerminal } from './framework/snapshot.ts'
 import type { Status } from './framework/types.ts'
-import { defaultProfile, DEFAULT_SCHEDULER_NAME, type Profile } from './profile.ts'
+import { DEFAULT_PROFILES, DEFAULT_SCHEDULER_NAME, type Profile } from './profile.ts'
 import { SchedulingQueue, type QueuedPod } from './queue.ts'
 import { mayHelp, type ClusterEvent } from './events.ts'
 
@@ -44,7 +45,8 @@ export interface SchedulerOptions {
   informers: InformerFactory
   log: Logger
   now: () => Date
-  profile?: Profile
+  /** One per schedulerName this scheduler answers to; default DEFAULT_PROFILES. */
+  profiles?: readonly Profile[]
   /** Seeds tie-breaking between equal nodes; random by default. */
   seed?: number
   initialBackoffMs?: number
@@ -55,9 +57,10 @@ export class Scheduler implements ManagedController {
   private readonly api: ApiServerVerbs
   private readonly log: Logger
   private readonly now: () => Date
-  private readonly profile: Profile
+  private readonly profiles: ReadonlyMap<string, Profile>
   private readonly random: Random
-  private readonly events: EventRecorder
+  /** One recorder per profile: an event's source is the scheduler name that acted, as in Kubernetes. */
+  private readonly events: ReadonlyMap<string, EventRecorder>
   private readonly pods: Informer<Pod>
   readonly cache = new SchedulerCache()
   readonly queue: SchedulingQueue
@@ -71,9 +74,9 @@ export class Scheduler implements ManagedController {
     this.api = options.api
     this.log = options.log
     this.now = options.now
-    this.profile = options.profile ?? defaultProfile()
+    this.profiles = new Map((options.profiles ?? DEFAULT_PROFILES).map((p) => [p.schedulerName, p]))
     this.random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32))
-    this.events = new EventRecorder({ api: options.api, source: { component: this.profile.schedulerName }, now: options.now, log: options.log })
+    this.events = new Map([...this.profiles.keys()].map((name) => [name, new EventRecorder({ api: options.api, source: { component: name }, now: options.now, log: options.log })]))
     this.queue = new SchedulingQueue({
       onActive: () => this.wake(),
       ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
@@ -106,7 +109,7 @@ export class Scheduler implements ManagedController {
     this.running = false
     this.queue.close()
     await Promise.allSettled([...this.bindings])
-    await this.events.flush()
+    await Promise.all([...this.events.values()].map((e) => e.flush()))
   }
 
   /** Nothing queued to place now and no binding in flight (parked and backing-off pods may remain). */
@@ -114,13 +117,18 @@ export class Scheduler implements ManagedController {
     return this.queue.size.active === 0 && this.bindings.size === 0
   }
 
-  private responsibleFor(pod: Pod): boolean {
-    return (pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === this.profile.schedulerName
+  private profileFor(pod: Pod): Profile | undefined {
+    return this.profiles.get(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME)
+  }
+
+  /** Records an event about `pod` as the scheduler name it asked for. */
+  private event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.events.get(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME)?.event(pod, type, reason, message)
   }
 
   /** Unbound, alive, ours — and not already placed by us with its binding on the way. */
   private needsScheduling(pod: Pod): boolean {
-    return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && !isTerminal(pod) && this.responsibleFor(pod) && !this.cache.isAssumed(pod.metadata.uid ?? '')
+    return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && !isTerminal(pod) && this.profileFor(pod) !== undefined && !this.cache.isAssumed(pod.metadata.uid ?? '')
   }
 
   private watchPods(): void {
@@ -208,7 +216,9 @@ export class Scheduler implements ManagedController {
       this.unschedulable(entry, { node: null, verdicts: [], podRefusal: { code: 'Error', reasons: [`invalid pod: ${(err as Error).message}`] }, allNodes: this.cache.nodes().length, nextStartIndex: this.startIndex })
       return
     }
-    const result = runCycle(this.profile, pod, this.cache, { random: this.random, startIndex: this.startIndex, info })
+    const profile = this.profileFor(pod)
+    if (!profile) return
+    const result = runCycle(profile, pod, this.cache, { random: this.random, startIndex: this.startIndex, info })
     this.startIndex = result.nextStartIndex
     if (result.node === null) {
       this.unschedulable(entry, result)
@@ -230,7 +240,7 @@ export class Scheduler implements ManagedController {
     }
     try {
       await this.api.create(resourceRef(RESOURCES.pods, namespace, name, 'binding'), body, this.ctx)
-      this.events.event(pod, 'Normal', REASON_SCHEDULED, `Successfully assigned ${namespace}/${name} to ${nodeName}`)
+      this.event(pod, 'Normal', REASON_SCHEDULED, `Successfully assigned ${namespace}/${name} to ${nodeName}`)
     } catch (err) {
       this.cache.forget(uid ?? '')
       this.wakeParked('PodGone')
@@ -240,7 +250,7 @@ export class Scheduler implements ManagedController {
         return
       }
       this.log.warn('binding failed; will retry', { pod: entry.key, node: nodeName, err })
-      this.events.event(pod, 'Warning', REASON_FAILED_SCHEDULING, `Binding rejected: ${(err as Error).message}`)
+      this.event(pod, 'Warning', REASON_FAILED_SCHEDULING, `Binding rejected: ${(err as Error).message}`)
       if (this.running) this.queue.retryAfterBackoff(entry)
     }
   }
@@ -249,7 +259,7 @@ export class Scheduler implements ManagedController {
     const message = explainFailure(result)
     const pod = entry.pod
     this.log.debug('pod is unschedulable', { pod: entry.key, message })
-    this.events.event(pod, 'Warning', REASON_FAILED_SCHEDULING, message)
+    this.event(pod, 'Warning', REASON_FAILED_SCHEDULING, message)
     if (result.podRefusal?.code === 'Error') this.queue.retryAfterBackoff(entry)
     else this.queue.parkUnschedulable(entry, rejectingPlugins(result))
     void this.markUnschedulable(pod, message)
