@@ -64,7 +64,8 @@ export class SchedulerCache implements Snapshot {
     let info = this.infos.get(name)
     if (!info) this.infos.set(name, (info = new NodeInfo(name)))
     if (!info.node) this.list = null
-    if (info.node?.metadata.resourceVersion === undefined || info.node.metadata.resourceVersion !== node.metadata.resourceVersion) this.domains.reset()
+    // Heartbeats change nothing here; only new labels change the topology domains.
+    if (!info.node || JSON.stringify(info.node.metadata.labels) !== JSON.stringify(node.metadata.labels)) this.domains.reset()
     this.countImages(info, -1)
     info.setNode(node)
     this.countImages(info, 1)
