@@ -44,7 +44,7 @@ export async function newTestServer(options: { store?: Store; storeOptions?: Sto
     store,
     now: clock.now,
     uid: () => `uid-${++uids}`,
-    nameSuffix: () => suffixes?.[names++] ?? `sfx${names}`,
+    nameSuffix: () => suffixes?.[names++] ?? `sfx${++names - (suffixes?.length ?? 0)}`,
     log: quietLog,
   })
   await api.ensureDefaultNamespaces()

@@ -8,6 +8,9 @@ import type { ApiServerVerbs } from '../apiserver/types.ts'
 import type { Logger } from '../util/log.ts'
 import { InformerFactory } from './informer.ts'
 import { systemContext } from '../apiserver/api-server.ts'
+import { replicaSetController } from './replicaset/replicaset-controller.ts'
+import { deploymentController } from './deployment/deployment-controller.ts'
+import { daemonSetController } from './daemonset/daemonset-controller.ts'
 import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts'
 import { newScheduler } from '../scheduler/scheduler.ts'
 
@@ -29,6 +32,9 @@ export type ControllerFactory = (context: ControllerContext) => ManagedControlle
 /** Every controller the manager runs, by name (the name is its log component and its user). */
 export const CLUSTER_CONTROLLERS: Record<string, ControllerFactory> = {
   scheduler: newScheduler,
+  'replicaset-controller': replicaSetController,
+  'deployment-controller': deploymentController,
+  'daemonset-controller': daemonSetController,
   'node-lifecycle-controller': nodeLifecycleController,
 }
 

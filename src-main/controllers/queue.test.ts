@@ -37,6 +37,18 @@ describe('RetryQueue', () => {
     expect(c - b).toBeGreaterThanOrEqual(19)
   })
 
+  it('a delayed add that is due sooner replaces a later one; a later one does not postpone it', async () => {
+    const handled: string[] = []
+    queue = new RetryQueue({ handle: async (key) => void handled.push(key), log: quietLog })
+    queue.start()
+    queue.addAfter('deadline', 60_000)
+    queue.addAfter('deadline', 5)
+    queue.addAfter('deadline', 120_000)
+    await eventually(() => handled.length === 1, 'the sooner wake-up', 2000)
+    expect(handled).toEqual(['deadline'])
+    expect(queue.idle).toBe(true)
+  })
+
   it('drops waiting keys and pending retries on stop', async () => {
     const handled: string[] = []
     queue = new RetryQueue({ handle: async (key) => void handled.push(key), log: quietLog })

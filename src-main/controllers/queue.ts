@@ -19,7 +19,7 @@ export class RetryQueue {
   private readonly options: RetryQueueOptions
   private readonly waiting = new Set<string>()
   private readonly failures = new Map<string, number>()
-  private readonly timers = new Map<string, NodeJS.Timeout>()
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; dueMs: number }>()
   private wake: (() => void) | null = null
   private running = false
   private worker: Promise<void> | null = null
@@ -38,14 +38,18 @@ export class RetryQueue {
 
   /** Queues `key` after `delayMs`, unless it is already due sooner. */
   addAfter(key: string, delayMs: number): void {
-    if (this.timers.has(key) || !this.running) return
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key)
-        this.add(key)
-      }, delayMs),
-    )
+    if (!this.running) return
+    const dueMs = Date.now() + delayMs
+    const pending = this.timers.get(key)
+    if (pending) {
+      if (pending.dueMs <= dueMs) return
+      clearTimeout(pending.timer)
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(key)
+      this.add(key)
+    }, delayMs)
+    this.timers.set(key, { timer, dueMs })
   }
 
   /** Starts the worker. Keys added before start wait for it. */
@@ -58,7 +62,7 @@ export class RetryQueue {
   /** Stops the worker after the key in hand, and drops what waits. */
   async stop(): Promise<void> {
     this.running = false
-    for (const timer of this.timers.values()) clearTimeout(timer)
+    for (const { timer } of this.timers.values()) clearTimeout(timer)
     this.timers.clear()
     this.waiting.clear()
     this.wake?.()

@@ -9,6 +9,7 @@ import { parse } from 'yaml'
 import { container, makePod } from '../../src-main/api/testing/builders.ts'
 import type { KubeObject } from '../../src-main/api/types/meta.ts'
 import type { RequestContext, ResourceRef } from '../../src-main/apiserver/types.ts'
+import { eventually } from '../../src-main/apiserver/testing.ts'
 import { Kubectl, KUBECTL_VERSIONS, kubectlAvailable } from './support/kubectl.ts'
 import { appManifest, misspeltDeployment, negativeReplicas, tableRows } from './support/manifests.ts'
 import { startTestServer, type TestServer } from './support/server.ts'
@@ -64,9 +65,15 @@ describe.each(KUBECTL_VERSIONS)('kubectl %s', (version) => {
   })
 
   it('prints get tables with the columns Kubernetes prints', async () => {
-    const [header, row, ...rest] = tableRows(await kubectl.ok(['get', 'deployments', '-n', ns]))
+    // The Deployment controller creates 2 pods (UP-TO-DATE); no node runs them here (READY 0/2).
+    let rows: string[][] = []
+    await eventually(async () => {
+      rows = tableRows(await kubectl.ok(['get', 'deployments', '-n', ns]))
+      return rows[1]?.[2] === '2'
+    }, 'the deployment’s pods created')
+    const [header, row, ...rest] = rows
     expect(header).toEqual(['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'])
-    expect(row?.slice(0, 4)).toEqual(['web', '0/2', '0', '0'])
+    expect(row?.slice(0, 4)).toEqual(['web', '0/2', '2', '0'])
     expect(row?.[4]).toMatch(/^\d+s$/)
     expect(rest).toEqual([])
 

@@ -305,6 +305,10 @@ describe('pods on a lab node', () => {
     const id = c?.Id ?? ''
     expect((await dockerExec(id, ['cat', '/etc/app/greeting'])).stdout).toBe("it's $HOME `here`\n")
     expect((await dockerExec(id, ['sh', '-c', 'echo "$TOKEN"; cat /run/secret/token; stat -L -c %a /run/secret/token'])).stdout).toBe('s3cret\ns3cret400\n')
+    // The secret's files live on the node's tmpfs, never on its disk; the ConfigMap's on disk.
+    const [secretFs, configFs] = (await dockerExec(id, ['stat', '-f', '-c', '%T', '/run/secret/token', '/etc/app/greeting'])).stdout.split('\n')
+    expect(secretFs).toBe('tmpfs')
+    expect(configFs).not.toBe('tmpfs')
     await api.patch({ ...cmRef, name: 'app-config' }, 'application/merge-patch+json', { data: { greeting: 'updated' } }, ctx)
     agent?.sync.resync()
     await until('the update to reach the running container', async () => (await dockerExec(id, ['cat', '/etc/app/greeting'])).stdout === 'updated')

@@ -29,6 +29,8 @@ export interface PodSyncSettings {
   bridgeName?: string
   /** Where configMap and secret files go on the node: `<podsDir>/<uid>/volumes/<name>/`. */
   podsDir: string
+  /** Where secret files go instead: on tmpfs, so secrets never reach the node's disk. */
+  secretsDir: string
   infraImage: string
   infraCommand?: string[]
   clusterDNS: ClusterDNS

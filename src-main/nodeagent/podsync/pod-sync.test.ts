@@ -189,7 +189,7 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     const tail = runtime.calls.slice(runtime.calls.indexOf(`exec ${name} sh -c sleep 1`))
     expect(tail).toEqual([`exec ${name} sh -c sleep 1`, `stop ${name} t=5`, `remove ${name}`, `remove volume k8s_scratch_${pod.metadata.uid}`])
     expect(runtime.containers.size).toBe(0)
-    expect(shell.runs.at(-1)?.argv).toEqual(['rm', '-rf', `/var/lib/coxswain/pods/${pod.metadata.uid}`])
+    expect(shell.runs.at(-1)?.argv).toEqual(['rm', '-rf', `/var/lib/coxswain/pods/${pod.metadata.uid}`, `/dev/shm/coxswain/pods/${pod.metadata.uid}`])
   })
 
   it('adopts the containers it finds, removes older running copies and containers of pods it does not know', async () => {
@@ -349,8 +349,10 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     await until('web to run', () => running(pod, 'web'))
     const options = named(pod, 'web')?.options
     expect(options?.Env).toEqual(expect.arrayContaining(['GREETING=hello', 'TOKEN=s3cret', `NODE=${NODE}`, 'IP=10.244.1.2']))
+    // Secrets on tmpfs, never on the node's disk; configMaps beside the pod's other state.
     const dir = `/var/lib/coxswain/pods/${pod.metadata.uid}/volumes`
-    expect(options?.HostConfig?.Binds).toEqual([`${dir}/config:/etc/app:ro`, `${dir}/secret:/run/secret:ro`])
+    const shm = `/dev/shm/coxswain/pods/${pod.metadata.uid}/volumes`
+    expect(options?.HostConfig?.Binds).toEqual([`${dir}/config:/etc/app:ro`, `${shm}/secret:/run/secret:ro`])
     const scripts = shell.runs.filter((r) => r.argv.join(' ') === 'sh -s').map((r) => r.stdin ?? '')
     expect(scripts).toHaveLength(2)
     expect(scripts[0]).toContain(Buffer.from('hello').toString('base64'))

@@ -56,8 +56,10 @@ export interface PodSyncOptions {
   network?: string
   /** Its Linux bridge device. Default Docker's choice. */
   bridgeName?: string
-  /** Where configMap and secret files go on the node. Default /var/lib/coxswain/pods. */
+  /** Where configMap files go on the node. Default /var/lib/coxswain/pods. */
   podsDir?: string
+  /** Secret volumes' files on the node (a tmpfs). Default `/dev/shm/coxswain/pods`. */
+  secretsDir?: string
   /**
    * Extra labels on everything this agent makes and required on everything it adopts or removes.
    * Unset in production (every Coxswain container on the node is the agent's); tests sharing a lab
@@ -117,6 +119,12 @@ const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' }
 /** Container events that change what a pod's status says or what the agent must do. */
 const EVENT_ACTIONS = ['start', 'die', 'destroy', 'oom', 'pause', 'unpause']
 const DEFAULT_PODS_DIR = '/var/lib/coxswain/pods'
+/**
+ * Secret volumes: /dev/shm is a tmpfs on every Linux and writable by any user (the SSH user may
+ * not be root), so secrets stay in memory as with the kubelet's tmpfs mounts; a reboot empties it
+ * and the next sync writes the files again.
+ */
+const DEFAULT_SECRETS_DIR = '/dev/shm/coxswain/pods'
 /** A failed pod sync is retried after 200 ms, doubling to 10 s (reset when the node comes back). */
 const FAILURE_BACKOFF_MS = 200
 const MAX_FAILURE_BACKOFF_MS = 10_000
@@ -193,6 +201,7 @@ class PodSync {
       nodeName: parts.nodeName,
       network: o.network ?? DEFAULT_POD_NETWORK,
       podsDir: o.podsDir ?? DEFAULT_PODS_DIR,
+      secretsDir: o.secretsDir ?? DEFAULT_SECRETS_DIR,
       infraImage: o.infraImage ?? DEFAULT_INFRA_IMAGE,
       clusterDNS: o.clusterDNS ?? { servers: [], domain: 'cluster.local' },
       lowerOomScores: o.lowerOomScores ?? false,

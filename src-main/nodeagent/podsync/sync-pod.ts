@@ -457,7 +457,7 @@ class PodRun {
       const files = volume.configMap
         ? configMapFiles(volume, await this.#lookup.configMap(volume.configMap.name))
         : secretFiles(volume, await this.#lookup.secret(volume.secret?.secretName))
-      const dir = volumeDir(sc.settings.podsDir, this.#uid, volume.name)
+      const dir = volumeDir(volume.secret ? sc.settings.secretsDir : sc.settings.podsDir, this.#uid, volume.name)
       dirs[volume.name] = dir
       const hash = filesHash(files)
       if (written.get(volume.name) === hash) continue

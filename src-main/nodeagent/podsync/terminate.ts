@@ -73,7 +73,7 @@ export async function terminatePod(sc: SyncContext, pod: Pod): Promise<void> {
 export async function removePodArtifacts(sc: SyncContext, uid: string, ids: string[]): Promise<void> {
   // The directory first: containers still bind it, but removing a bound directory is fine, and a
   // crash after it leaves containers behind that the next resync finds (a directory alone it would not).
-  const dir = await sc.shell.run(['rm', '-rf', podDir(sc.settings.podsDir, uid)], { timeoutMs: sc.settings.shellTimeoutMs })
+  const dir = await sc.shell.run(['rm', '-rf', podDir(sc.settings.podsDir, uid), podDir(sc.settings.secretsDir, uid)], { timeoutMs: sc.settings.shellTimeoutMs })
   if (dir.code !== 0) throw new Error(`remove the directory of pod ${uid} on ${sc.settings.nodeName}: ${dir.stderr.trim()}`)
   await Promise.all(ids.map((id) => sc.runtime.removeContainer(id)))
   for (const name of await sc.runtime.listVolumes([`${MANAGED_LABEL}=true`, `${POD_UID_LABEL}=${uid}`, ...scopeList(sc.settings)])) {

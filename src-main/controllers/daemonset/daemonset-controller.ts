@@ -1,0 +1,315 @@
+// The DaemonSet controller, as pkg/controller/daemon: one pod per eligible node.
+//
+//   sync(key) ─▶ claim pods ─▶ per node: eligible & none → create (pinned to the node)
+//                                        duplicates      → delete all but the oldest
+//                                        not eligible / node gone / pod failed → delete
+//             ─▶ RollingUpdate: pods of an older template go, at most maxUnavailable nodes at a
+//                time without an available daemon (old pods that are not available go first)
+//             ─▶ status
+//
+// Pods are bound by setting spec.nodeName at creation, as DaemonSets did before they went through
+// the scheduler: a daemon belongs on its node whether or not a scheduler runs. Template versions
+// are told apart by the `controller-revision-hash` label (the template's hash); Coxswain keeps no
+// ControllerRevision objects, so `kubectl rollout undo daemonset` is not supported.
+
+import type { DaemonSet, DaemonSetStatus, KubeObject, Node, Pod } from '../../api/index.ts'
+import { labelSelectorAsSelector, matchesLabels } from '../../api/selectors/labels.ts'
+import { systemContext } from '../../apiserver/api-server.ts'
+import { EventRecorder } from '../../apiserver/events.ts'
+import { RESOURCES, resourceRef } from '../../apiserver/resources.ts'
+import type { ApiServerVerbs, RequestContext } from '../../apiserver/types.ts'
+import type { Logger } from '../../util/log.ts'
+import { objectKey, splitKey, type Informer } from '../informer.ts'
+import type { ControllerContext, ManagedController } from '../manager.ts'
+import { RetryQueue } from '../queue.ts'
+import { claimObjects, controllerOf, controllerReference } from '../workloads/controller-ref.ts'
+import { Expectations } from '../workloads/expectations.ts'
+import { scaledValue } from '../workloads/int-or-percent.ts'
+import { availableAtMs, isPodActive, isPodAvailable, isPodReady } from '../workloads/pod-state.ts'
+import { isApiCode, writeStatus } from '../workloads/status-writer.ts'
+import { computeTemplateHash } from '../workloads/template-hash.ts'
+import { daemonTolerations, eligibility } from './node-eligibility.ts'
+
+export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash'
+const NAMESPACE_INDEX = 'namespace'
+
+export class DaemonSetController implements ManagedController {
+  private readonly api: ApiServerVerbs
+  private readonly log: Logger
+  private readonly now: () => Date
+  private readonly ctx: RequestContext = systemContext('daemonset-controller')
+  private readonly daemonSets: Informer<DaemonSet>
+  private readonly nodes: Informer<Node>
+  private readonly pods: Informer<Pod>
+  private readonly queue: RetryQueue
+  private readonly expectations: Expectations
+  private readonly events: EventRecorder
+
+  constructor(context: ControllerContext) {
+    this.api = context.api
+    this.log = context.log
+    this.now = context.now
+    this.expectations = new Expectations(() => this.now().getTime())
+    this.events = new EventRecorder({ api: this.api, source: { component: 'daemonset-controller' }, now: this.now, log: this.log })
+    this.queue = new RetryQueue({ handle: (key) => this.sync(key), log: this.log })
+    this.daemonSets = context.informers.informer<DaemonSet>(RESOURCES.daemonsets)
+    this.nodes = context.informers.informer<Node>(RESOURCES.nodes)
+    this.pods = context.informers.informer<Pod>(RESOURCES.pods)
+    this.pods.addIndex(NAMESPACE_INDEX, (pod) => [pod.metadata.namespace ?? ''])
+    this.daemonSets.addIndex(NAMESPACE_INDEX, (ds) => [ds.metadata.namespace ?? ''])
+    this.daemonSets.addHandlers({
+      add: (ds) => this.enqueue(ds),
+      update: (_, ds) => this.enqueue(ds),
+      delete: (ds) => {
+        this.expectations.forget(objectKey(ds))
+        this.enqueue(ds)
+      },
+    })
+    this.nodes.addHandlers({
+      add: () => this.enqueueAll(),
+      update: (previous, node) => {
+        const relevant = (n: Node): string => JSON.stringify([n.metadata.labels, n.spec?.taints, n.spec?.unschedulable])
+        if (relevant(previous) !== relevant(node)) this.enqueueAll()
+      },
+      delete: () => this.enqueueAll(),
+    })
+    this.pods.addHandlers({
+      add: (pod) => this.podChanged(pod, 'add'),
+      update: (previous, pod) => {
+        if (pod.metadata.deletionTimestamp && !previous.metadata.deletionTimestamp) this.podChanged(pod, 'delete')
+        else this.podChanged(pod, 'update', previous)
+      },
+      delete: (pod) => this.podChanged(pod, 'delete'),
+    })
+  }
+
+  async start(): Promise<void> {
+    this.queue.start()
+  }
+
+  async stop(): Promise<void> {
+    await this.queue.stop()
+    await this.events.flush()
+  }
+
+  get idle(): boolean {
+    return this.queue.idle
+  }
+
+  private enqueue(ds: KubeObject): void {
+    this.queue.add(objectKey(ds))
+  }
+
+  private enqueueAll(): void {
+    for (const ds of this.daemonSets.list()) this.enqueue(ds)
+  }
+
+  private ownerKey(pod: Pod): string | undefined {
+    const ref = controllerOf(pod)
+    if (ref?.kind !== 'DaemonSet') return undefined
+    const key = `${pod.metadata.namespace ?? ''}/${ref.name}`
+    return this.daemonSets.get(key)?.metadata.uid === ref.uid ? key : undefined
+  }
+
+  private podChanged(pod: Pod, change: 'add' | 'update' | 'delete', previous?: Pod): void {
+    const owner = this.ownerKey(pod)
+    if (!owner) {
+      if (controllerOf(pod) || change === 'delete') return
+      for (const ds of this.daemonSets.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')) {
+        if (ds.spec?.selector && matchesLabels(labelSelectorAsSelector(ds.spec.selector), pod.metadata.labels)) this.enqueue(ds)
+      }
+      return
+    }
+    if (change === 'add' && !pod.metadata.deletionTimestamp) this.expectations.creationObserved(owner)
+    if (change === 'delete' || (change === 'add' && pod.metadata.deletionTimestamp)) this.expectations.deletionObserved(owner, objectKey(pod))
+    this.queue.add(owner)
+    const ds = this.daemonSets.get(owner)
+    const at = availableAtMs(pod, ds?.spec?.minReadySeconds ?? 0)
+    if (change === 'update' && at !== undefined && previous && !isPodReady(previous)) this.queue.addAfter(owner, Math.max(0, at - this.now().getTime()) + 1)
+  }
+
+  private async sync(key: string): Promise<void> {
+    const ds = this.daemonSets.get(key)
+    if (!ds) {
+      this.expectations.forget(key)
+      return
+    }
+    const { namespace = '' } = splitKey(key)
+    const owned = await claimObjects(
+      {
+        api: this.api,
+        ctx: this.ctx,
+        resource: RESOURCES.pods,
+        owner: ds,
+        selector: ds.spec?.selector,
+        recheckOwner: () => this.api.get(resourceRef(RESOURCES.daemonsets, namespace, ds.metadata.name), this.ctx).catch(() => undefined),
+      },
+      this.pods.byIndex(NAMESPACE_INDEX, namespace).filter((p) => !p.metadata.deletionTimestamp),
+    )
+    const hash = computeTemplateHash(ds.spec?.template, ds.status?.collisionCount)
+    const nodes = this.nodes.list()
+    const byNode = new Map<string, Pod[]>()
+    for (const pod of owned) {
+      const node = pod.spec?.nodeName ?? ''
+      byNode.set(node, [...(byNode.get(node) ?? []), pod])
+    }
+    if (this.expectations.satisfied(key) && !ds.metadata.deletionTimestamp) await this.manage(key, ds, nodes, byNode, hash)
+    await this.updateStatus(ds, nodes, byNode, hash)
+  }
+
+  /** Creates and deletes daemon pods so each eligible node has exactly one of the current template. */
+  private async manage(key: string, ds: DaemonSet, nodes: readonly Node[], byNode: ReadonlyMap<string, Pod[]>, hash: string): Promise<void> {
+    const create: string[] = []
+    const remove: Pod[] = []
+    const known = new Set<string>()
+    for (const node of nodes) {
+      const name = node.metadata.name ?? ''
+      known.add(name)
+      const { shouldRun, shouldContinueRunning } = eligibility(ds.spec?.template.spec, node)
+      const pods = byNode.get(name) ?? []
+      const failed = pods.filter((p) => p.status?.phase === 'Failed')
+      const active = pods.filter(isPodActive)
+      remove.push(...failed)
+      if (!shouldContinueRunning) {
+        remove.push(...active)
+        continue
+      }
+      if (active.length === 0) {
+        if (shouldRun) create.push(name)
+        continue
+      }
+      const oldestFirst = [...active].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))
+      remove.push(...oldestFirst.slice(1))
+    }
+    // Pods never bound to a node (not made by us), and pods of nodes that are gone — those no agent
+    // will ever finish deleting, so they go at once, as Kubernetes' pod GC does (terminating ones too).
+    remove.push(...(byNode.get('') ?? []))
+    const stranded = this.pods
+      .byIndex(NAMESPACE_INDEX, ds.metadata.namespace ?? '')
+      .filter((p) => controllerOf(p)?.uid === ds.metadata.uid && p.spec?.nodeName && !known.has(p.spec.nodeName))
+    if (remove.length === 0 && create.length === 0 && stranded.length === 0) remove.push(...this.rollingUpdateVictims(ds, nodes, byNode, hash))
+
+    this.expectations.expectCreations(key, create.length)
+    this.expectations.expectDeletions(key, remove.map(objectKey))
+    const results = await Promise.allSettled([
+      ...create.map((node) =>
+        this.createPod(ds, node, hash).catch((err: unknown) => {
+          this.expectations.creationObserved(key)
+          throw err
+        }),
+      ),
+      ...stranded.map((pod) => this.deletePod(ds, pod, 0)),
+      ...remove.map((pod) =>
+        this.deletePod(ds, pod).catch((err: unknown) => {
+          this.expectations.deletionObserved(key, objectKey(pod))
+          throw err
+        }),
+      ),
+    ])
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+
+  /**
+   * RollingUpdate with maxSurge 0 (daemon update.go): old-template pods that are not available go
+   * at once; available ones go while fewer than maxUnavailable eligible nodes lack an available daemon.
+   */
+  private rollingUpdateVictims(ds: DaemonSet, nodes: readonly Node[], byNode: ReadonlyMap<string, Pod[]>, hash: string): Pod[] {
+    const strategy = ds.spec?.updateStrategy
+    if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return []
+    const minReady = ds.spec?.minReadySeconds ?? 0
+    const now = this.now()
+    const eligible = nodes.filter((n) => eligibility(ds.spec?.template.spec, n).shouldContinueRunning)
+    const maxUnavailable = Math.max(1, scaledValue(strategy?.rollingUpdate?.maxUnavailable, eligible.length, true, 1))
+    let unavailable = 0
+    const oldAvailable: Pod[] = []
+    const victims: Pod[] = []
+    for (const node of eligible) {
+      const pod = (byNode.get(node.metadata.name ?? '') ?? []).find(isPodActive)
+      if (!pod) {
+        unavailable++
+        continue
+      }
+      const available = isPodAvailable(pod, minReady, now)
+      if (!available) unavailable++
+      if (pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash) continue
+      if (available) oldAvailable.push(pod)
+      else victims.push(pod)
+    }
+    const budget = Math.max(0, maxUnavailable - unavailable)
+    return [...victims, ...oldAvailable.slice(0, budget)]
+  }
+
+  private async createPod(ds: DaemonSet, nodeName: string, hash: string): Promise<void> {
+    const template = ds.spec?.template
+    const namespace = ds.metadata.namespace ?? ''
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        generateName: `${ds.metadata.name ?? ''}-`,
+        namespace,
+        labels: { ...template?.metadata?.labels, [CONTROLLER_REVISION_HASH_LABEL]: hash },
+        ...(template?.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+        ownerReferences: [controllerReference({ ...ds, apiVersion: 'apps/v1', kind: 'DaemonSet' })],
+      },
+      spec: { ...structuredClone(template?.spec ?? { containers: [] }), nodeName, tolerations: daemonTolerations(template?.spec) },
+    }
+    try {
+      const { object } = await this.api.create(resourceRef(RESOURCES.pods, namespace), pod, this.ctx)
+      this.events.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${object.metadata.name ?? ''}`)
+    } catch (err) {
+      this.events.event(ds, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`)
+      throw err
+    }
+  }
+
+  private async deletePod(ds: DaemonSet, pod: Pod, gracePeriodSeconds?: number): Promise<void> {
+    try {
+      const options = { preconditions: { uid: pod.metadata.uid }, ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) }
+      await this.api.delete(resourceRef(RESOURCES.pods, pod.metadata.namespace, pod.metadata.name), options, this.ctx)
+      this.events.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name ?? ''}`)
+    } catch (err) {
+      if (isApiCode(err, 404)) return
+      throw err
+    }
+  }
+
+  private async updateStatus(ds: DaemonSet, nodes: readonly Node[], byNode: ReadonlyMap<string, Pod[]>, hash: string): Promise<void> {
+    const now = this.now()
+    const minReady = ds.spec?.minReadySeconds ?? 0
+    const status: DaemonSetStatus = {
+      currentNumberScheduled: 0,
+      numberMisscheduled: 0,
+      desiredNumberScheduled: 0,
+      numberReady: 0,
+      observedGeneration: ds.metadata.generation ?? 0,
+      updatedNumberScheduled: 0,
+      numberAvailable: 0,
+      numberUnavailable: 0,
+    }
+    let available = 0
+    for (const node of nodes) {
+      const { shouldRun, shouldContinueRunning } = eligibility(ds.spec?.template.spec, node)
+      const wanted = shouldRun || shouldContinueRunning
+      const pod = (byNode.get(node.metadata.name ?? '') ?? []).find(isPodActive)
+      if (wanted) status.desiredNumberScheduled++
+      if (!pod) continue
+      if (!wanted) {
+        status.numberMisscheduled++
+        continue
+      }
+      status.currentNumberScheduled++
+      if (isPodReady(pod)) status.numberReady++
+      if (isPodAvailable(pod, minReady, now)) available++
+      if (pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash) status.updatedNumberScheduled = (status.updatedNumberScheduled ?? 0) + 1
+    }
+    status.numberAvailable = available
+    status.numberUnavailable = status.desiredNumberScheduled - available
+    if (ds.status?.collisionCount !== undefined) status.collisionCount = ds.status.collisionCount
+    if (JSON.stringify(status) === JSON.stringify(ds.status ?? {})) return
+    await writeStatus(this.api, this.ctx, resourceRef(RESOURCES.daemonsets, ds.metadata.namespace, ds.metadata.name), ds, status)
+  }
+}
+
+export const daemonSetController = (context: ControllerContext): DaemonSetController => new DaemonSetController(context)
