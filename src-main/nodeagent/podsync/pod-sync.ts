@@ -130,6 +130,8 @@ const FAILURE_BACKOFF_MS = 200
 const MAX_FAILURE_BACKOFF_MS = 10_000
 /** Listings (each followed by a clean-up) before a (re)started sync settles, at most. */
 const STALE_PASSES = 3
+/** A pod to sync while the sync is unsettled waits this long and looks again. */
+const UNSETTLED_RETRY_MS = 200
 
 /** Starts syncing the pods bound to `deps.nodeName` with the node's containers. */
 export function startPodSync(deps: PodSyncDeps): PodSyncHandle {
@@ -446,6 +448,8 @@ class PodSync {
       void this.#startTermination(pod)
       return
     }
+    // Docker was away and is being caught up with: nothing starts beside what is still to be removed.
+    if (!this.settled) return { requeueAfterMs: UNSETTLED_RETRY_MS }
     return syncPod(this.#sc, pod, () => this.#pods.values())
   }
 
