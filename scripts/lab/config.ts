@@ -80,6 +80,8 @@ export function planNodes(settings: LabSettings): NodePlan[] {
 }
 
 export const clientKeyPath = (settings: LabSettings): string => join(settings.stateDir, 'keys', 'client_ed25519')
+/** The lab-only root password every node's sshd accepts (see keys.ts ensureRootPassword). */
+export const rootPasswordPath = (settings: LabSettings): string => join(settings.stateDir, 'keys', 'root-password')
 export const initScriptPath = (settings: LabSettings): string => join(settings.stateDir, 'node-init.sh')
 
 export function labIdFromEnv(env: NodeJS.ProcessEnv): number {

@@ -25,6 +25,12 @@ export interface LabFile {
   user: string
   /** Private key (ed25519, OpenSSH format) that every node's authorized_keys accepts. */
   keyPath: string
+  /**
+   * root's password on every node: a lab-only secret (random per lab state dir, the nodes sit on an
+   * isolated bridge with no route out), for tests of the one-time password login that installs a
+   * key. It lives in the nodes' own /etc/shadow, never the host's.
+   */
+  rootPassword: string
   /** Test image loaded on every node: busybox-static with the usual applets. */
   image: string
   bridge: { name: string; address: string; prefixLength: number }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { planNode, settingsFromEnv } from './config.ts'
 import { fingerprint } from './keys.ts'
 import { deletionsFor } from './network.ts'
-import { daemonJson, sshdConfig } from './node-config.ts'
+import { daemonJson, shadowFile, sshdConfig } from './node-config.ts'
 import { isFaultAction } from './faults.ts'
 
 const settings = settingsFromEnv({ LAB_STATE_DIR: '/state' }, '/repo')
@@ -40,13 +40,28 @@ describe('lab settings', () => {
 describe('node files', () => {
   const plan = planNode(settings, 1)
 
-  it('sshd listens on the node address only, keys only, forwarding for the Docker socket', () => {
+  it('sshd listens on the node address only, keys and the lab root password, forwarding for the Docker socket', () => {
     const config = sshdConfig(plan)
     expect(config).toContain('ListenAddress 192.168.213.11:22\n')
     expect(config).toContain('HostKey /state/keys/host_node-1\n')
-    expect(config).toContain('PasswordAuthentication no\n')
+    expect(config).toContain('PermitRootLogin yes\n')
+    expect(config).toContain('PasswordAuthentication yes\n')
+    expect(config).toContain('PermitEmptyPasswords no\n')
+    expect(config).toContain('UsePAM no\n')
     expect(config).toContain('AllowStreamLocalForwarding yes\n')
     expect(config).toContain('MaxSessions 64\n')
+  })
+
+  it.each([
+    ['root first, others locked', 'root:x:0:0::/root:/bin/bash\ndaemon:x:1:1::/:/bin/false\n', 'root:$6$s$h:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n'],
+    ['root added when passwd lacks it', 'sshd:x:100:65534::/run/sshd:/usr/sbin/nologin', 'root:$6$s$h:19000:0:99999:7:::\nsshd:*:19000:0:99999:7:::\n'],
+    ['duplicates, comments and blank lines skipped', 'root:x:0:0\n\n# note\nbin:x:2\nbin:x:2\n', 'root:$6$s$h:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\n'],
+  ])('the node shadow file: %s', (_, passwd, expected) => {
+    expect(shadowFile(passwd, '$6$s$h')).toBe(expected)
+  })
+
+  it.each(['', 'plain-password', '$6$salt$hash:with-colon', '$6$salt$has h'])('refuses %j as the root hash', (hash) => {
+    expect(() => shadowFile('root:x:0:0', hash)).toThrow(/crypt string/)
   })
 
   it('dockerd keeps its data per node and puts containers under the node cgroup', () => {

@@ -8,8 +8,11 @@ export function sshdConfig(plan: NodePlan): string {
     `ListenAddress ${plan.address}:22`,
     `HostKey ${plan.hostKeyPath}`,
     'PidFile /run/sshd.pid',
-    'PermitRootLogin prohibit-password',
-    'PasswordAuthentication no',
+    // Keys as everywhere, and the lab-only root password (its own /etc/shadow, see shadowFile) so
+    // that a one-time password login to install the cluster key meets a real sshd.
+    'PermitRootLogin yes',
+    'PasswordAuthentication yes',
+    'PermitEmptyPasswords no',
     'KbdInteractiveAuthentication no',
     'UsePAM no',
     'AllowTcpForwarding yes',
@@ -21,6 +24,21 @@ export function sshdConfig(plan: NodePlan): string {
     'PrintMotd no',
     '',
   ].join('\n')
+}
+
+/**
+ * The node's /etc/shadow, bind-mounted over the host's inside the node's mount namespace (the
+ * host's own file is never read or written): root gets the lab password's crypt hash, every
+ * other account of /etc/passwd stays locked (`*`), as sshd expects an entry for each.
+ */
+export function shadowFile(passwdText: string, rootPasswordHash: string): string {
+  if (!/^\$[0-9a-z]+\$[^:\s]+$/.test(rootPasswordHash)) throw new Error('shadowFile: the root password hash must be a crypt string ($6$salt$hash)')
+  const users = passwdText
+    .split('\n')
+    .map((line) => line.split(':')[0]?.trim() ?? '')
+    .filter((user) => user !== '' && !user.startsWith('#'))
+  const names = ['root', ...new Set(users.filter((user) => user !== 'root'))]
+  return names.map((user) => `${user}:${user === 'root' ? rootPasswordHash : '*'}:19000:0:99999:7:::`).join('\n') + '\n'
 }
 
 export interface DaemonJsonOptions {

@@ -54,6 +54,8 @@ chmod 0755 "$dir/run/sshd"
 mount --bind "$dir/run" /run
 mount --bind "$dir/etc-docker" /etc/docker
 mount --bind "$dir/root" /root
+# The lab-only root password lives in the node's own shadow file; the host's is not touched.
+mount --bind "$dir/shadow" /etc/shadow
 # Each machine has its own /dev/shm (tmpfs, emptied by a reboot): secret volumes live there.
 mount -t tmpfs -o size=64m,mode=1777 tmpfs /dev/shm
 

@@ -8,33 +8,36 @@ import type { LabFile } from './lab-file.ts'
 import { nodeCgroup } from './cgroups.ts'
 import {
   BRIDGE, LAB_TAG, BRIDGE_ADDRESS, LAN_PREFIX_LENGTH, TEST_IMAGE, clientKeyPath, initScriptPath, planNodes,
-  planNode, type LabSettings, type NodePlan,
+  planNode, rootPasswordPath, type LabSettings, type NodePlan,
 } from './config.ts'
 import { labDown } from './down.ts'
 import { buildImageTar, importImage } from './image.ts'
-import { ensureKey, fingerprint, publicKeyLine } from './keys.ts'
+import { ensureKey, ensureRootPassword, fingerprint, publicKeyLine } from './keys.ts'
 import { createBridge, createNodeNetwork } from './network.ts'
-import { daemonJson, sshdConfig } from './node-config.ts'
+import { daemonJson, shadowFile, sshdConfig } from './node-config.ts'
 import { bootNode, dockerAnswers, findInitPid, localDockerSocket, sshAnswers, waitNodeReady } from './node-process.ts'
 import { run } from './run.ts'
 
 const nodesJsonPath = (settings: LabSettings): string => join(settings.labDir, 'nodes.json')
 
-function prepareNodeFiles(settings: LabSettings, plan: NodePlan): void {
+function prepareNodeFiles(settings: LabSettings, plan: NodePlan, rootPasswordHash: string): void {
   for (const sub of ['run', 'etc-docker', 'root/.ssh', 'docker', 'log']) mkdirSync(join(plan.dir, sub), { recursive: true })
   chmodSync(join(plan.dir, 'root'), 0o700)
   chmodSync(join(plan.dir, 'root', '.ssh'), 0o700)
   const authorized = join(plan.dir, 'root', '.ssh', 'authorized_keys')
   writeFileSync(authorized, publicKeyLine(clientKeyPath(settings)) + '\n', { mode: 0o600 })
   writeFileSync(join(plan.dir, 'sshd_config'), sshdConfig(plan))
+  // node-init.sh bind-mounts it over /etc/shadow inside the node only.
+  writeFileSync(join(plan.dir, 'shadow'), shadowFile(readFileSync('/etc/passwd', 'utf8'), rootPasswordHash), { mode: 0o600 })
   writeFileSync(join(plan.dir, 'etc-docker', 'daemon.json'), daemonJson(plan, { cgroupParent: nodeCgroup(plan.name).dockerParent }))
 }
 
-function labFileFor(settings: LabSettings, plans: NodePlan[]): LabFile {
+function labFileFor(settings: LabSettings, plans: NodePlan[], rootPassword: string): LabFile {
   return {
     version: 1,
     user: 'root',
     keyPath: clientKeyPath(settings),
+    rootPassword,
     image: TEST_IMAGE,
     bridge: { name: BRIDGE, address: BRIDGE_ADDRESS, prefixLength: LAN_PREFIX_LENGTH },
     nodes: plans.map((plan) => {
@@ -72,6 +75,8 @@ async function runningLab(settings: LabSettings): Promise<RunningLab> {
   if (!existsSync(nodesJsonPath(settings))) return { lab: undefined, problems: [] }
   const published = JSON.parse(readFileSync(nodesJsonPath(settings), 'utf8')) as LabFile
   const problems: string[] = []
+  // A lab from before the nodes took the root password has neither the shadow file nor the sshd settings.
+  if (typeof published.rootPassword !== 'string') problems.push('its nodes do not accept the lab root password yet')
   if (settings.nodeCountChosen && published.nodes.length !== settings.nodeCount) {
     problems.push(`it has ${published.nodes.length} node(s), LAB_NODES asks for ${settings.nodeCount}`)
   }
@@ -96,18 +101,19 @@ export async function labUp(settings: LabSettings, report: (line: string) => voi
   chmodSync(initScriptPath(settings), 0o755)
   await ensureKey(clientKeyPath(settings), 'coxswain-lab-client')
   await Promise.all(plans.map((plan) => ensureKey(plan.hostKeyPath, plan.name)))
+  const rootPassword = await ensureRootPassword(rootPasswordPath(settings))
 
   await createBridge()
   for (const plan of plans) await createNodeNetwork(plan)
   for (const plan of plans) {
-    prepareNodeFiles(settings, plan)
+    prepareNodeFiles(settings, plan, rootPassword.hash)
     bootNode(settings, plan)
   }
   const imageTar = join(settings.stateDir, 'image.tar')
   await Promise.all([buildImageTar(imageTar), ...plans.map((plan) => waitNodeReady(plan))])
   await Promise.all(plans.map((plan) => importImage(localDockerSocket(plan), imageTar)))
 
-  const lab = labFileFor(settings, plans)
+  const lab = labFileFor(settings, plans, rootPassword.password)
   mkdirSync(settings.labDir, { recursive: true })
   writeFileSync(nodesJsonPath(settings), JSON.stringify(lab, null, 2) + '\n')
   // For people: `ssh -o UserKnownHostsFile=.lab/known_hosts …` checks the nodes' real host keys.

@@ -5,8 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Machine } from '../api/index.ts'
+import type { Machine, Node } from '../api/index.ts'
 import { systemContext } from '../apiserver/api-server.ts'
+import { eventually } from '../apiserver/testing.ts'
 import { ControlPlane } from '../controlplane.ts'
 import { MACHINES } from '../nodeagent/machines/machine-controller.ts'
 import { FakeHost } from '../nodeagent/machines/testing.ts'
@@ -36,6 +37,9 @@ beforeAll(async () => {
     dataDir,
     log: quiet,
     storage: 'memory',
+    // The fake hosts have no Docker engine to sync pods with (no event stream): the node would never settle.
+    podSync: false,
+    metrics: false,
     machines: {
       timings: { statusIntervalMs: 20, leaseRenewIntervalMs: 50, callTimeoutMs: 200, drainTimeoutMs: 200 },
       createHost: (m) => {
@@ -84,6 +88,12 @@ describe('the command line tool', () => {
   })
 
   it('lists machines with their connection and node', async () => {
+    // "Connected" comes before the agent's first Node status: wait for that, as a user would.
+    const nodeReady = async (): Promise<boolean> => {
+      const node = (await cp.api.get({ group: '', version: 'v1', resource: 'nodes', name: 'node-1' }, systemContext('test')).catch(() => null)) as Node | null
+      return node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
+    }
+    await eventually(nodeReady, 'node-1 Ready', 10_000)
     const result = await cli('node', 'list')
     expect(result.out[0]).toMatch(/^NAME\s+ADDRESS\s+CONNECTION\s+NODE\s+PRIVILEGE\s+DOCKER\s+AGE$/)
     expect(result.out[1]).toMatch(/^node-1\s+root@192\.168\.213\.11\s+Connected\s+Ready\s+root\s+20\.10\.24\+dfsg1\s+\d+s$/)

@@ -5,6 +5,7 @@
 
 import type { FieldValidation } from '../api/admission.ts'
 import type { ClusterInfo, ClusterKeyInfo } from '../api/cluster-info.ts'
+import type { InstallKeyRequest, InstallKeyResponse } from '../api/install-key.ts'
 import type { DeleteOptions, KubeList, KubeObject, Status } from '../api/types/meta.ts'
 import type { PodExecOptions, PodLogOptions } from '../api/types/streams.ts'
 import type { PatchType } from '../apiserver/patch/index.ts'
@@ -117,6 +118,12 @@ export interface IpcContract {
   'cluster:info': { request: undefined; response: ClusterInfo }
   /** The cluster key's public half and the command that installs it on a machine (the Add-node view). */
   'cluster:public-key': { request: undefined; response: ClusterKeyInfo }
+  /**
+   * Logs in to a machine once with a password and installs the cluster key; the password is used
+   * for that login only. An unknown host key the caller did not vouch for is answered, not failed:
+   * `installed: false` with the presented fingerprint, for the user to confirm.
+   */
+  'cluster:install-key': { request: InstallKeyRequest; response: InstallKeyResponse }
   'api:create': { request: ApiCreateRequest; response: WriteResult }
   'api:get': { request: ApiGetRequest; response: KubeObject }
   'api:list': { request: ApiListRequest; response: KubeList }
@@ -214,6 +221,7 @@ export interface CoxswainBridge {
 const channels: Record<IpcChannel, true> = {
   'cluster:info': true,
   'cluster:public-key': true,
+  'cluster:install-key': true,
   'api:create': true,
   'api:get': true,
   'api:list': true,

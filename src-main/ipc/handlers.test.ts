@@ -3,6 +3,8 @@ import { invalid, notFound } from '../apiserver/errors.ts'
 import { eventually, makeConfigMap, newTestServer, settle } from '../apiserver/testing.ts'
 import type { ApiServerVerbs } from '../apiserver/types.ts'
 import type { ClusterInfo } from '../api/cluster-info.ts'
+import { HostKeyChangedError, HostKeyUnknownError } from '../nodeagent/ssh/host-key-policy.ts'
+import { MachineUnreachableError, PasswordRefusedError } from '../nodeagent/ssh/install-key.ts'
 import { createLogger } from '../util/log.ts'
 import { IPC_CHANNELS, type IpcChannel, type IpcError } from './contract.ts'
 import { DESKTOP_USER, createIpcHandlers, dispatch, type IpcControlPlane } from './handlers.ts'
@@ -43,6 +45,62 @@ describe('IPC handlers', () => {
     await expect(dispatch(withKey, 'cluster:public-key', undefined, { sender: new FakeSender() })).resolves.toEqual({ ok: true, result: key })
     const error = await failure(setup().call('cluster:public-key'))
     expect(error).toMatchObject({ reason: 'ServiceUnavailable', status: { code: 503 } })
+  })
+
+  describe('cluster:install-key', () => {
+    const PASSWORD = 'never-in-an-answer-1'
+    const request = { host: '10.0.0.5', user: 'root', password: PASSWORD, trustOnFirstUse: true }
+    const withInstaller = (install: NonNullable<IpcControlPlane['installClusterKey']>) => {
+      const calls: unknown[] = []
+      const handlers = createIpcHandlers({
+        controlPlane: { info: () => info, api: recordingApi().api, installClusterKey: async (options) => (calls.push(options), install(options)) },
+        watches: new WatchRegistry({ log: quiet }),
+      })
+      const call = async (raw: unknown) => structuredClone(await dispatch(handlers, 'cluster:install-key', structuredClone(raw), { sender: new FakeSender() }))
+      return { calls, call }
+    }
+
+    it('hands the checked request to the control plane and answers what it installed', async () => {
+      const { calls, call } = withInstaller(async () => ({ hostKeyFingerprint: 'SHA256:abc' }))
+      await expect(call({ ...request, host: ' 10.0.0.5 ' })).resolves.toEqual({ ok: true, result: { installed: true, hostPort: '10.0.0.5:22', hostKeyFingerprint: 'SHA256:abc' } })
+      expect(calls).toEqual([{ host: '10.0.0.5', port: 22, user: 'root', password: PASSWORD, trustOnFirstUse: true }])
+    })
+
+    it('answers an unknown host key with the fingerprint it presented, for the user to confirm', async () => {
+      const { call } = withInstaller(async () => {
+        throw new HostKeyUnknownError('10.0.0.5:22', 'SHA256:presented')
+      })
+      await expect(call({ host: '10.0.0.5', user: 'root', password: PASSWORD })).resolves.toMatchObject({
+        ok: true,
+        result: { installed: false, hostPort: '10.0.0.5:22', presentedFingerprint: 'SHA256:presented' },
+      })
+    })
+
+    it.each([
+      ['a refused password', new PasswordRefusedError('log in as root@10.0.0.5:22 with the password failed: wrong password'), 'Forbidden', 403],
+      ['a changed host key', new HostKeyChangedError('10.0.0.5:22', 'SHA256:old', 'SHA256:new', '/data/known_hosts'), 'Conflict', 409],
+      ['an unreachable machine', new MachineUnreachableError('cannot reach root@10.0.0.5:22: no route to the host'), 'InternalError', 500],
+    ])('says %s in plain words, without the password', async (_, thrown, reason, code) => {
+      const { call } = withInstaller(async () => {
+        throw thrown
+      })
+      const error = await failure(call(request))
+      expect(error).toMatchObject({ message: thrown.message, reason, status: { code } })
+      expect(JSON.stringify(error)).not.toContain(PASSWORD)
+    })
+
+    it('refuses a wrong field with a 400 naming it, before calling the control plane', async () => {
+      const { calls, call } = withInstaller(async () => ({ hostKeyFingerprint: 'SHA256:abc' }))
+      const error = await failure(call({ ...request, port: 'ssh' }))
+      expect(error).toMatchObject({ reason: 'BadRequest', status: { code: 400, details: { causes: [{ field: 'port' }] } } })
+      expect(error.message).toMatch(/^cluster:install-key: invalid request: port: must be a whole number/)
+      expect(calls).toEqual([])
+    })
+
+    it('answers 503 when the control plane cannot install keys', async () => {
+      const error = await failure(setup().call('cluster:install-key', request))
+      expect(error).toMatchObject({ reason: 'ServiceUnavailable', status: { code: 503 } })
+    })
   })
 
   it('answers cluster:info with ok and the control plane info', async () => {

@@ -7,7 +7,9 @@
 // container logs and exec (PodStreams, as the REST door serves them), kept by a StreamRegistry.
 
 import type { ClusterInfo, ClusterKeyInfo } from '../api/cluster-info.ts'
+import { InstallKeyFieldError, parseInstallKeyRequest, type InstallKeyRequest } from '../api/install-key.ts'
 import type { ApiServerVerbs, RequestContext, UserInfo } from '../apiserver/types.ts'
+import { installKeyThroughDoor, type KeyInstaller } from '../nodeagent/ssh/install-key-door.ts'
 import { PodStreams } from '../nodeagent/streams/pod-streams.ts'
 import type { NodeRuntimeResolver } from '../nodeagent/streams/types.ts'
 import { createLogger, type Logger } from '../util/log.ts'
@@ -29,6 +31,8 @@ export interface IpcControlPlane {
   readonly api: ApiServerVerbs
   /** Each node's Docker client, for logs and exec; read on every call. */
   readonly runtimes?: NodeRuntimeResolver | undefined
+  /** The one-time password login that installs the cluster key. Absent: the channel answers 503. */
+  installClusterKey?: KeyInstaller['installClusterKey']
 }
 
 /** Who is calling: the (already trusted) window, for subscriptions that push back to it. */
@@ -55,6 +59,16 @@ export interface IpcHandlerDeps {
   log?: Logger
 }
 
+/** The shared check of install-key requests, refusing as every IPC argument error does. */
+function parseInstallKey(raw: unknown): InstallKeyRequest {
+  try {
+    return parseInstallKeyRequest(raw)
+  } catch (err) {
+    if (err instanceof InstallKeyFieldError) throw new IpcArgumentError(err.field, err.detail)
+    throw err
+  }
+}
+
 function noRequest(): (raw: unknown) => undefined {
   return (raw) => {
     if (raw !== undefined && raw !== null) throw new IpcArgumentError('', 'this channel takes no request')
@@ -74,7 +88,8 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
   }
   // A delete's dry run travels in its DeleteOptions, as in REST's body.
   const deleteCtx = (dryRun: string[] | undefined): RequestContext => ctx({ dryRun: dryRun?.includes('All') ?? false })
-  const podStreams = new PodStreams({ api: () => cp.api, runtimes: () => cp.runtimes, log: deps.log ?? createLogger({}, () => {}, 'error') })
+  const log = deps.log ?? createLogger({}, () => {}, 'error')
+  const podStreams = new PodStreams({ api: () => cp.api, runtimes: () => cp.runtimes, log })
   const streams = (): StreamRegistry => {
     if (!deps.streams) throw ipcRefusal('ServiceUnavailable', 'container streams (logs, exec) are not available in this window')
     return deps.streams
@@ -88,6 +103,15 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
         const key = cp.clusterPublicKey
         if (!key) throw ipcRefusal('ServiceUnavailable', 'the cluster key is not available: the control plane has not started')
         return { publicKeyLine: key.publicKeyLine, fingerprint: key.fingerprint, installCommand: key.installCommand }
+      },
+    },
+    'cluster:install-key': {
+      parse: parseInstallKey,
+      handle: (r) => {
+        const install = cp.installClusterKey
+        if (!install) throw ipcRefusal('ServiceUnavailable', 'installing the cluster key is not available in this window')
+        const installer: KeyInstaller = { installClusterKey: (options) => install.call(cp, options) }
+        return installKeyThroughDoor(installer, r, log.child({ component: 'install-key' }))
       },
     },
     'api:create': { parse: parseRequest.create, handle: (r) => cp.api.create(r.ref, r.body, ctx(r.options)) },

@@ -31,6 +31,7 @@ import { securityHeaders } from './security-headers.ts'
 import { createStaticHandler } from './static-files.ts'
 import { failureStatus } from './status.ts'
 import { handleImageSend, IMAGE_SEND_PATH } from './image-send.ts'
+import { handleInstallKey, INSTALL_KEY_PATH } from './install-key.ts'
 import { handleSchedulingExplanation, SCHEDULING_EXPLANATIONS_PATH } from './scheduling-explanation.ts'
 
 export interface RequestHandlerOptions {
@@ -184,6 +185,14 @@ export function createHandlers(options: RequestHandlerOptions): ServerHandlers {
           log.error('image send failed', { err })
           if (res.headersSent) res.destroy()
           else sendStatus(res, failureStatus('InternalError', `internal error: ${(err as Error).message}`))
+        })
+        return
+      }
+      if (path === INSTALL_KEY_PATH) {
+        void handleInstallKey(req, res, controlPlane, user, log.child({ component: 'install-key' })).catch((err: unknown) => {
+          log.error('install key failed', { message: (err as Error).message })
+          if (res.headersSent) res.destroy()
+          else sendStatus(res, failureStatus('InternalError', 'internal error while installing the key'))
         })
         return
       }

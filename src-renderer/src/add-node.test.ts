@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Machine } from '../../src-main/api/types/coxswain.ts'
-import { describeMachine, emptyForm, fieldErrors, machineFromForm, nameFromAddress, nodeRows } from './add-node.ts'
+import { INSTALL_KEY_FIELD_OF, describeMachine, emptyForm, fieldErrors, installKeyRequest, machineFromForm, nameFromAddress, nodeRows } from './add-node.ts'
 import { ApiError } from './transport/api-error.ts'
 
 const presented = 'SHA256:V5XqX/YJR246rKydSvRbU4gAUv+gUKkFDW5DtynjZps'
@@ -39,6 +39,31 @@ describe('add node', () => {
       details: { causes: [{ field: 'spec.hostKeyFingerprint', message: 'Required value' }, { field: 'spec.auth.path', message: 'must be an absolute path' }, { field: 'spec.other', message: 'odd' }] },
     })
     expect(fieldErrors(error)).toEqual({ fields: { hostKeyFingerprint: 'Required value', keyPath: 'must be an absolute path' }, other: ['spec.other: odd'] })
+  })
+
+  it.each([
+    ['nothing vouched: the answer will be the presented key', {}, undefined, { host: '10.0.0.5', port: 22, user: 'root', password: 'pw' }],
+    ['the form\'s fingerprint', { hostKeyFingerprint: ` ${expected} ` }, undefined, { host: '10.0.0.5', port: 22, user: 'root', password: 'pw', hostKeyFingerprint: expected }],
+    ['trust on first use', { trustOnFirstUse: true, hostKeyFingerprint: expected }, undefined, { host: '10.0.0.5', port: 22, user: 'root', password: 'pw', trustOnFirstUse: true }],
+    ['a just-confirmed key over the form\'s choice', { trustOnFirstUse: true }, presented, { host: '10.0.0.5', port: 22, user: 'root', password: 'pw', hostKeyFingerprint: presented }],
+    ['no port: the server\'s default', { port: ' ' }, undefined, { host: '10.0.0.5', user: 'root', password: 'pw' }],
+    ['a non-numeric port, passed on for the server to name', { port: 'ssh' }, undefined, { host: '10.0.0.5', port: 'ssh', user: 'root', password: 'pw' }],
+  ])('builds the install-key request: %s', (_, overrides, confirmed, request) => {
+    expect(installKeyRequest({ ...emptyForm(), address: ' 10.0.0.5 ', ...overrides }, 'pw', confirmed)).toEqual(request)
+  })
+
+  it('maps an install-key refusal\'s field onto the form, the password included', () => {
+    const error = new ApiError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      code: 400,
+      reason: 'BadRequest',
+      message: 'install-key: invalid request: host: must be a host name',
+      details: { causes: [{ field: 'host', message: 'must be a host name' }, { field: 'password', message: 'Required value' }, { field: 'spec.address', message: 'not ours' }] },
+    })
+    expect(fieldErrors(error, INSTALL_KEY_FIELD_OF)).toEqual({ fields: { address: 'must be a host name', password: 'Required value' }, other: ['spec.address: not ours'] })
   })
 
   it('describes the Machine as it connects, is refused or connects', () => {

@@ -3,6 +3,7 @@
 
 import type { NodeConnection, NodeConnectionState } from '../../src-main/api/cluster-info.ts'
 import type { Node } from '../../src-main/api/types/core.ts'
+import type { InstallKeyRequest } from '../../src-main/api/install-key.ts'
 import type { Machine, MachineAuthType } from '../../src-main/api/types/coxswain.ts'
 import type { Tone } from './connection.ts'
 import type { ApiError, ResourceRef } from './transport/index.ts'
@@ -67,17 +68,45 @@ const FIELD_OF: Record<string, keyof AddNodeForm> = {
   'spec.trustOnFirstUse': 'trustOnFirstUse',
 }
 
-export type FieldErrors = Partial<Record<keyof AddNodeForm, string>>
+/** Which form field an install-key refusal's `field` belongs to (the password is kept outside the form). */
+export const INSTALL_KEY_FIELD_OF: Record<string, FormField> = {
+  host: 'address',
+  port: 'port',
+  user: 'user',
+  password: 'password',
+  hostKeyFingerprint: 'hostKeyFingerprint',
+  trustOnFirstUse: 'trustOnFirstUse',
+}
+
+/** The form's fields and the password typed for the one-time login. */
+export type FormField = keyof AddNodeForm | 'password'
+export type FieldErrors = Partial<Record<FormField, string>>
+
+/**
+ * The one-time password login the form describes. `confirmedFingerprint` is the key the user just
+ * confirmed; otherwise the form's fingerprint or trust on first use, or neither (the answer is then
+ * the machine's fingerprint, for the user to confirm). Fields are passed as typed, for the server
+ * to judge and name.
+ */
+export function installKeyRequest(form: AddNodeForm, password: string, confirmedFingerprint?: string): InstallKeyRequest {
+  const request: InstallKeyRequest = { host: form.address.trim(), user: form.user.trim(), password }
+  const port = form.port.trim()
+  if (port !== '') request.port = /^\d+$/.test(port) ? Number(port) : (port as unknown as number)
+  if (confirmedFingerprint) request.hostKeyFingerprint = confirmedFingerprint
+  else if (form.trustOnFirstUse) request.trustOnFirstUse = true
+  else if (form.hostKeyFingerprint.trim() !== '') request.hostKeyFingerprint = form.hostKeyFingerprint.trim()
+  return request
+}
 
 /**
  * A 422's causes by form field, and what belongs to no field (shown above the form). The cause's
  * message is kept whole, as the API server words it.
  */
-export function fieldErrors(error: ApiError): { fields: FieldErrors; other: string[] } {
+export function fieldErrors(error: ApiError, fieldOf: Record<string, FormField> = FIELD_OF): { fields: FieldErrors; other: string[] } {
   const fields: FieldErrors = {}
   const other: string[] = []
   for (const cause of error.causes) {
-    const field = cause.field ? FIELD_OF[cause.field] : undefined
+    const field = cause.field && Object.hasOwn(fieldOf, cause.field) ? fieldOf[cause.field] : undefined
     const message = cause.message ?? cause.reason ?? 'invalid'
     if (field) fields[field] = fields[field] ? `${fields[field]}; ${message}` : message
     else other.push(cause.field ? `${cause.field}: ${message}` : message)

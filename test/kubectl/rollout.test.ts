@@ -101,6 +101,12 @@ describe.each(KUBECTL_VERSIONS)('kubectl %s rollout', (version) => {
     const d = await deployment()
     expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1')
     expect(d.status).toMatchObject({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 })
+    // describe finds the new ReplicaSet by template, as the controller does, and lists its events.
+    const [rs] = await replicaSets()
+    const described = await kubectl.ok(['describe', 'deployment/web', '-n', ns])
+    expect(described).toMatch(new RegExp(`NewReplicaSet:\\s+${rs?.metadata.name ?? '?'} \\(3/3 replicas created\\)`))
+    expect(described).toMatch(/Progressing\s+True\s+NewReplicaSetAvailable/)
+    expect(described).toContain(`Scaled up replica set ${rs?.metadata.name ?? '?'} from 0 to 3`)
   })
 
   it('rollout history lists revisions with their change causes; --revision shows one template', async () => {

@@ -1,8 +1,12 @@
 // The lab itself: real, separate nodes on one machine, and faults that do what they say.
 
+import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
+import ssh2 from 'ssh2'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { NETNS_PREFIX } from '../../scripts/lab/config.ts'
+import { fingerprintOf } from '../../src-main/nodeagent/ssh/host-key.ts'
 import { injectFault } from '../../scripts/lab/faults.ts'
 import { readLabFile, type LabFile, type LabNode } from '../../scripts/lab/lab-file.ts'
 import { dockerAnswers, sshAnswers as bannerFrom } from '../../scripts/lab/node-process.ts'
@@ -25,7 +29,8 @@ function connectOutcome(host: string, port: number, timeoutMs: number): Promise<
 }
 const docker = (node: LabNode): Docker => new Docker({ socketPath: node.localDockerSocket })
 const sshAnswers = (node: LabNode): Promise<boolean> => bannerFrom(node.address, node.sshPort, 300)
-const netnsOf = (node: LabNode): string => `/run/netns/cxlab-${node.name}`
+// LAB_ID shifts the namespace names as it does the addresses.
+const netnsOf = (node: LabNode): string => `/run/netns/${NETNS_PREFIX}${node.name}`
 const nodeAt = (index: number): LabNode => {
   const node = lab.nodes.at(index)
   if (!node) throw new Error(`the lab has no node at ${index}: bring up more nodes`)
@@ -51,8 +56,33 @@ describe('lab nodes', () => {
     const [first, second] = [nodeAt(0), nodeAt(1)]
     const probe = await run(['nsenter', `--net=${netnsOf(first)}`, 'bash', '-c', `exec 3<>/dev/tcp/${second.address}/22 && head -c 7 <&3`])
     expect(probe.stdout).toBe('SSH-2.0')
-    const routes = await run(['ip', '-n', `cxlab-${first.name}`, 'route', 'show', 'default'])
+    const routes = await run(['ip', '-n', `${NETNS_PREFIX}${first.name}`, 'route', 'show', 'default'])
     expect(routes.stdout.trim()).toBe('')
+  })
+
+  it('let root in with the lab-only password, from the node\'s own shadow file, and no other password', async () => {
+    const node = nodeAt(0)
+    const login = (password: string) =>
+      new Promise<string>((resolve) => {
+        const client = new ssh2.Client()
+        client.once('error', (err: Error & { level?: string }) => resolve(`refused: ${err.level ?? err.message}`))
+        client.once('ready', () => {
+          client.exec('id -un; head -c 5 /etc/shadow', (err, stream) => {
+            if (err) return resolve(`exec failed: ${err.message}`)
+            let out = ''
+            stream.on('data', (chunk: Buffer) => (out += chunk.toString()))
+            stream.on('close', () => {
+              client.end()
+              resolve(out)
+            })
+          })
+        })
+        client.connect({ host: node.address, port: node.sshPort, username: lab.user, password, hostVerifier: (key: Buffer) => fingerprintOf(key) === node.hostKeyFingerprint, readyTimeout: 5000 })
+      })
+    expect(await login(lab.rootPassword)).toBe('root\nroot:')
+    expect(await login(`${lab.rootPassword}x`)).toBe('refused: client-authentication')
+    // The host's own root entry is not the lab's.
+    expect(readFileSync('/etc/shadow', 'utf8')).not.toMatch(/^root:\$6\$[^:]*:19000:/m)
   })
 
   it('run containers with networking on the node engine', async () => {

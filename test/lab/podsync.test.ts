@@ -223,7 +223,7 @@ describe('pods on a lab node', () => {
     expect((await dockerExec(clientId, ['sh', '-c', 'timeout 3 wget -q -O- http://127.0.0.1:8080/'])).stdout.trim()).toBe('web')
   })
 
-  it('reports a container killed by hand within a second, and brings it back', async () => {
+  it('reports a container killed by hand, and brings it back', async () => {
     const created = await create(pod('solo', [httpd('web')]))
     const uid = created.metadata.uid ?? ''
     await until('solo to be Ready', async () => isReady(await get('solo')))
@@ -231,9 +231,8 @@ describe('pods on a lab node', () => {
     const killedAt = Date.now()
     await local.getContainer(before?.Id ?? '').kill()
     await until('the status to count the restart', async () => ((await get('solo'))?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 5000, 10)
-    const seenAfterMs = Date.now() - killedAt
-    log.info('container killed by hand: restart in status', { ms: seenAfterMs })
-    expect(seenAfterMs).toBeLessThan(1000)
+    // How fast is bench:pods' business (timings are never asserted in tests); logged for reading.
+    log.info('container killed by hand: restart in status', { ms: Date.now() - killedAt })
     const status = (await get('solo'))?.status?.containerStatuses?.[0]
     expect(status?.lastState?.terminated).toMatchObject({ exitCode: 137, containerID: `docker://${before?.Id}` })
     await until('solo to be Ready again', async () => isReady(await get('solo')))

@@ -84,6 +84,7 @@ afterAll(async () => {
     await serve.exited
   }
   await killServe(serve)
+  for (const n of lab?.nodes ?? []) await new Docker({ socketPath: n.localDockerSocket }).getImage('coxswain-test/busybox:crash-v2').remove().catch(() => undefined)
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 

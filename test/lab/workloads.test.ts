@@ -2,9 +2,10 @@
 // nodes through Machines (as `serve --lab` does) and serves the Kubernetes API on loopback, so the
 // real kubectl drives rollouts. A 6-replica Deployment is scaled to 10 and 2; a new image rolls
 // out within maxSurge/maxUnavailable (sampled from the API throughout); an image that cannot start
-// stalls with ProgressDeadlineExceeded while the old pods keep running; `kubectl rollout undo`
-// restores the previous template. A DaemonSet puts one pod on every node, loses the pod of a
-// removed node and gets one on a node that joins. The scheduler places the Deployment's pods.
+// stalls with ProgressDeadlineExceeded while the old pods keep running, and resizing it then grows
+// both ReplicaSets in proportion; `kubectl rollout undo` restores the previous template. A
+// DaemonSet puts one pod on every node, loses the pod of a removed node, gets one on a node that
+// joins, and rolls a new template out node by node. The scheduler places the Deployment's pods.
 // Waits poll with deadlines; nothing sleeps.
 
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -112,6 +113,9 @@ afterAll(async () => {
   }
   await http?.close()
   await cp?.stop()
+  // The second tag made for the rollout (the image itself stays, under its own tag).
+  const { default: Docker } = await import('dockerode')
+  for (const n of lab?.nodes ?? []) await new Docker({ socketPath: n.localDockerSocket }).getImage(`${lab.image.split(':')[0] ?? ''}:v2`).remove().catch(() => undefined)
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -158,7 +162,7 @@ describe('Deployment on the lab', () => {
     expect(history).toMatch(/^2\s/m)
   })
 
-  it('stalls a broken image with ProgressDeadlineExceeded while the old pods keep running; rollout undo restores the template', async () => {
+  it('stalls a broken image with ProgressDeadlineExceeded while the old pods keep running; scales in proportion; rollout undo restores the template', async () => {
     const before = (await getDeployment('web')).spec?.template
     const goodImage = image((await activePods('app=web'))[0] ?? ({} as Pod))
     await cp.api.patch(resourceRef(RESOURCES.deployments, NS, 'web'), 'application/strategic-merge-patch+json', { spec: { progressDeadlineSeconds: 8 } }, ctx)
@@ -180,8 +184,18 @@ describe('Deployment on the lab', () => {
     expect(status.code).not.toBe(0)
     expect(status.stderr).toContain('deployment "web" exceeded its progress deadline')
 
+    // Resized while stalled (old 5, new 3 of 6 + surge 2): both ReplicaSets grow in proportion to 9 + 2.
+    await kubectl.ok(['scale', 'deployment/web', '--replicas=9', '-n', NS])
+    const sizes = async (): Promise<string> =>
+      ((await cp.api.list(resourceRef(RESOURCES.replicasets, NS), { labelSelector: 'app=web' }, ctx)).items as ReplicaSet[])
+        .map((rs) => `${rs.spec?.template?.spec?.containers[0]?.image === goodImage ? 'old' : rs.spec?.template?.spec?.containers[0]?.image === 'coxswain-test/not-here:1' ? 'new' : 'other'}=${rs.spec?.replicas ?? 0}`)
+        .filter((entry) => !entry.endsWith('=0'))
+        .sort()
+        .join(',')
+    await until(async () => (await sizes()) === 'new=4,old=7', 'proportional sizes new=4, old=7', 30_000, sizes)
+
     await kubectl.ok(['rollout', 'undo', 'deployment/web', '-n', NS])
-    await until(() => rolledOut('web', 6, goodImage), 'the previous template back', 60_000, () => describePods('app=web'))
+    await until(() => rolledOut('web', 9, goodImage), 'the previous template back', 60_000, () => describePods('app=web'))
     expect(equalIgnoringHash((await getDeployment('web')).spec?.template, before)).toBe(true)
     const progressing = (await getDeployment('web')).status?.conditions?.find((c) => c.type === 'Progressing')
     expect(progressing?.reason).toBe('NewReplicaSetAvailable')
@@ -218,6 +232,7 @@ describe('DaemonSet on the lab', () => {
     if (container) container.image = lab.image
     await cp.api.create(resourceRef(RESOURCES.daemonsets, NS), ds, ctx)
     await until(async () => (await readyNodes()) === 'node-1,node-2,node-3', 'a Ready pod on each node', 60_000, () => describePods('app=agent'))
+    expect(await kubectl.ok(['rollout', 'status', 'daemonset/agent', '-n', NS, '--timeout=30s'])).toContain('daemon set "agent" successfully rolled out')
 
     const machine = (await cp.api.get({ ...MACHINES, name: 'node-3' }, ctx)) as Machine
     await cp.api.delete({ ...MACHINES, name: 'node-3' }, {}, ctx)
@@ -226,5 +241,26 @@ describe('DaemonSet on the lab', () => {
 
     await applyMachines(cp.api, readLabMachines(labFilePath()).filter((m) => m.metadata.name === machine.metadata.name), ctx)
     await until(async () => (await readyNodes()) === 'node-1,node-2,node-3', 'a daemon pod on node-3 again', 60_000, () => describePods('app=agent'))
+  })
+  it('rolls a new template out node by node; kubectl rollout status follows it', async () => {
+    const newImage = `${lab.image.split(':')[0] ?? ''}:v2`
+    const oldUids = new Set((await activePods('app=agent')).map((p) => p.metadata.uid))
+    await kubectl.ok(['set', 'image', 'daemonset/agent', `agent=${newImage}`, '-n', NS])
+    let leastReady = Infinity
+    const status = kubectl.start(['rollout', 'status', 'daemonset/agent', '-n', NS, '--timeout=90s'])
+    await until(
+      async () => {
+        const pods = await activePods('app=agent')
+        leastReady = Math.min(leastReady, pods.filter(isReady).length)
+        return pods.length === 3 && pods.every((p) => isReady(p) && image(p) === newImage && !oldUids.has(p.metadata.uid))
+      },
+      'every daemon pod replaced',
+      90_000,
+      () => describePods('app=agent'),
+    )
+    await status.waitFor((out) => out.includes('daemon set "agent" successfully rolled out'), 30_000)
+    await status.stop()
+    // maxUnavailable 1 (the default): never more than one node without a Ready daemon.
+    expect(leastReady).toBeGreaterThanOrEqual(2)
   })
 })

@@ -3,7 +3,7 @@ import type { DaemonSet, Pod } from '../../api/index.ts'
 import { admin, eventually, makeNode, ref } from '../../apiserver/testing.ts'
 import type { ResourceRef } from '../../apiserver/types.ts'
 import { autoReady, startControllers, type ControllerTestbed } from '../workloads/testing.ts'
-import { daemonSetController } from './daemonset-controller.ts'
+import { daemonSetController, surplus } from './daemonset-controller.ts'
 
 const daemonsets = (namespace?: string, name?: string): ResourceRef => ({ group: 'apps', version: 'v1', resource: 'daemonsets', namespace, name })
 
@@ -57,6 +57,20 @@ describe('DaemonSet controller', () => {
     expect(pod?.spec?.tolerations).toEqual(expect.arrayContaining([{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }]))
   })
 
+  it('replaces a daemon pod that failed', async () => {
+    await start()
+    await addNode('n1')
+    await bed.api.create(daemonsets('default'), daemonSet(), admin)
+    await eventually(async () => (await pods()).some((p) => p.status?.phase === 'Running'), 'a running daemon')
+    const [first] = await pods()
+    if (!first) throw new Error('no pod')
+    await bed.api.update(ref.pods('default', first.metadata.name, 'status'), { ...first, status: { ...first.status, phase: 'Failed', reason: 'Evicted' } }, admin)
+    await eventually(async () => {
+      const now = await pods()
+      return now.length === 1 && now[0]?.metadata.uid !== first.metadata.uid && now[0]?.status?.phase === 'Running'
+    }, 'a new daemon pod instead of the failed one')
+  })
+
   it('honours nodeSelector and taints, and follows label changes', async () => {
     await start()
     await addNode('n1', { disk: 'ssd' })
@@ -83,5 +97,42 @@ describe('DaemonSet controller', () => {
     }, 'all updated')
     expect(leastReady).toBeGreaterThanOrEqual(3)
     await eventually(async () => (await getDs()).status?.updatedNumberScheduled === 4, 'status updated')
+  })
+
+  it('with maxSurge, starts the new pod beside the old one and never leaves a node without a ready daemon', async () => {
+    await start()
+    for (const n of ['n1', 'n2', 'n3', 'n4']) await addNode(n)
+    await bed.api.create(daemonsets('default'), daemonSet({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }), admin)
+    await eventually(async () => (await getDs()).status?.numberAvailable === 4, '4 available')
+    await bed.api.patch(daemonsets('default', 'agent'), 'application/strategic-merge-patch+json', { spec: { template: { spec: { containers: [{ name: 'agent', image: 'busybox:2' }] } } } }, admin)
+    let leastReady = 4
+    let most = 4
+    await eventually(async () => {
+      const now = await pods()
+      most = Math.max(most, now.length)
+      const readyNodes = new Set(now.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((p) => p.spec?.nodeName))
+      leastReady = Math.min(leastReady, readyNodes.size)
+      return now.length === 4 && now.every((p) => p.spec?.containers[0]?.image === 'busybox:2' && p.status?.phase === 'Running')
+    }, 'all updated')
+    expect(leastReady).toBe(4)
+    expect(most).toBeLessThanOrEqual(5)
+  })
+})
+
+describe('surplus daemon pods on a node', () => {
+  const pod = (name: string, hash: string, ready: boolean, created: string): Pod => ({
+    metadata: { name, creationTimestamp: created, labels: { 'controller-revision-hash': hash } },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+  })
+  const names = (pods: Pod[]): string[] => pods.map((p) => p.metadata.name ?? '')
+  it.each([
+    ['one pod: nothing', [pod('a', 'new', true, '1')], true, []],
+    ['no surge: all but the oldest', [pod('b', 'new', true, '2'), pod('a', 'old', true, '1')], false, ['b']],
+    ['surge, new not ready, old ready: both stay', [pod('b', 'new', false, '2'), pod('a', 'old', true, '1')], true, []],
+    ['surge, new ready: the old goes', [pod('b', 'new', true, '2'), pod('a', 'old', true, '1')], true, ['a']],
+    ['surge, neither ready: the new one stays', [pod('b', 'new', false, '2'), pod('a', 'old', false, '1')], true, ['a']],
+    ['surge, two new: the younger goes', [pod('b', 'new', true, '2'), pod('a', 'new', true, '1')], true, ['b']],
+  ] as const)('%s', (_, active, surge, expected) => {
+    expect(names(surplus([...active], 'new', surge))).toEqual(expected)
   })
 })

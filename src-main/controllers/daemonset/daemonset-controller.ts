@@ -4,7 +4,8 @@
 //                                        duplicates      → delete all but the oldest
 //                                        not eligible / node gone / pod failed → delete
 //             ─▶ RollingUpdate: pods of an older template go, at most maxUnavailable nodes at a
-//                time without an available daemon (old pods that are not available go first)
+//                time without an available daemon (old pods that are not available go first), or
+//                with maxSurge the new pod starts beside the old one, which goes once it is available
 //             ─▶ status
 //
 // Pods are bound by setting spec.nodeName at creation, as DaemonSets did before they went through
@@ -27,11 +28,27 @@ import { Expectations } from '../workloads/expectations.ts'
 import { scaledValue } from '../workloads/int-or-percent.ts'
 import { availableAtMs, isPodActive, isPodAvailable, isPodReady } from '../workloads/pod-state.ts'
 import { isApiCode, writeStatus } from '../workloads/status-writer.ts'
-import { computeTemplateHash } from '../workloads/template-hash.ts'
+import { canonicalJson, computeTemplateHash } from '../workloads/template-hash.ts'
 import { daemonTolerations, eligibility } from './node-eligibility.ts'
 
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash'
 const NAMESPACE_INDEX = 'namespace'
+
+const isCurrent = (pod: Pod, hash: string): boolean => pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash
+
+/**
+ * The pods beyond one per node (podsShouldBeOnNode): the oldest stays. During a surge a node may
+ * hold two — the new pod, and the old one only while the new is not ready and the old is.
+ */
+export function surplus(active: readonly Pod[], hash: string, surge: boolean): Pod[] {
+  if (active.length <= 1) return []
+  const oldestFirst = [...active].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1))
+  if (!surge) return oldestFirst.slice(1)
+  const current = oldestFirst.find((p) => isCurrent(p, hash))
+  const old = oldestFirst.find((p) => !isCurrent(p, hash))
+  const keep = !current ? [old] : old && !isPodReady(current) && isPodReady(old) ? [current, old] : [current]
+  return oldestFirst.filter((p) => !keep.includes(p))
+}
 
 export class DaemonSetController implements ManagedController {
   private readonly api: ApiServerVerbs
@@ -162,6 +179,7 @@ export class DaemonSetController implements ManagedController {
     const create: string[] = []
     const remove: Pod[] = []
     const known = new Set<string>()
+    const surge = this.maxSurge(ds, nodes) > 0
     for (const node of nodes) {
       const name = node.metadata.name ?? ''
       known.add(name)
@@ -169,6 +187,7 @@ export class DaemonSetController implements ManagedController {
       const pods = byNode.get(name) ?? []
       const failed = pods.filter((p) => p.status?.phase === 'Failed')
       const active = pods.filter(isPodActive)
+      for (const pod of failed) this.events.event(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''} on node ${name}, will try to kill it`)
       remove.push(...failed)
       if (!shouldContinueRunning) {
         remove.push(...active)
@@ -178,8 +197,7 @@ export class DaemonSetController implements ManagedController {
         if (shouldRun) create.push(name)
         continue
       }
-      const oldestFirst = [...active].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))
-      remove.push(...oldestFirst.slice(1))
+      remove.push(...surplus(active, hash, surge))
     }
     // Pods never bound to a node (not made by us), and pods of nodes that are gone — those no agent
     // will ever finish deleting, so they go at once, as Kubernetes' pod GC does (terminating ones too).
@@ -187,7 +205,11 @@ export class DaemonSetController implements ManagedController {
     const stranded = this.pods
       .byIndex(NAMESPACE_INDEX, ds.metadata.namespace ?? '')
       .filter((p) => controllerOf(p)?.uid === ds.metadata.uid && p.spec?.nodeName && !known.has(p.spec.nodeName))
-    if (remove.length === 0 && create.length === 0 && stranded.length === 0) remove.push(...this.rollingUpdateVictims(ds, nodes, byNode, hash))
+    if (remove.length === 0 && create.length === 0 && stranded.length === 0) {
+      const step = this.rollingUpdate(ds, nodes, byNode, hash)
+      remove.push(...step.remove)
+      create.push(...step.createOn)
+    }
 
     this.expectations.expectCreations(key, create.length)
     this.expectations.expectDeletions(key, remove.map(objectKey))
@@ -210,34 +232,63 @@ export class DaemonSetController implements ManagedController {
     if (failed) throw failed.reason
   }
 
-  /**
-   * RollingUpdate with maxSurge 0 (daemon update.go): old-template pods that are not available go
-   * at once; available ones go while fewer than maxUnavailable eligible nodes lack an available daemon.
-   */
-  private rollingUpdateVictims(ds: DaemonSet, nodes: readonly Node[], byNode: ReadonlyMap<string, Pod[]>, hash: string): Pod[] {
+  private eligibleNodes(ds: DaemonSet, nodes: readonly Node[]): Node[] {
+    return nodes.filter((n) => eligibility(ds.spec?.template.spec, n).shouldContinueRunning)
+  }
+
+  /** maxSurge in pods, of the eligible nodes (0 unless RollingUpdate asks for a surge). */
+  private maxSurge(ds: DaemonSet, nodes: readonly Node[]): number {
     const strategy = ds.spec?.updateStrategy
-    if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return []
+    if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate' || strategy?.rollingUpdate?.maxSurge === undefined) return 0
+    return scaledValue(strategy.rollingUpdate.maxSurge, this.eligibleNodes(ds, nodes).length, true, 0)
+  }
+
+  /**
+   * One step of a RollingUpdate (daemon update.go). With maxSurge: a node gets its new pod while
+   * the old one runs, on at most maxSurge nodes at a time, and the old pod goes once the new one is
+   * available (an old pod that is not available goes at once). Without: old pods that are not
+   * available go at once; available ones go while fewer than maxUnavailable eligible nodes lack an
+   * available daemon.
+   */
+  private rollingUpdate(ds: DaemonSet, nodes: readonly Node[], byNode: ReadonlyMap<string, Pod[]>, hash: string): { remove: Pod[]; createOn: string[] } {
+    const strategy = ds.spec?.updateStrategy
+    if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return { remove: [], createOn: [] }
     const minReady = ds.spec?.minReadySeconds ?? 0
     const now = this.now()
-    const eligible = nodes.filter((n) => eligibility(ds.spec?.template.spec, n).shouldContinueRunning)
+    const eligible = this.eligibleNodes(ds, nodes)
+    const available = (pod: Pod): boolean => isPodAvailable(pod, minReady, now)
+    const onNode = (node: Node): { current?: Pod; old?: Pod } => {
+      const active = (byNode.get(node.metadata.name ?? '') ?? []).filter(isPodActive)
+      return { current: active.find((p) => isCurrent(p, hash)), old: active.find((p) => !isCurrent(p, hash)) }
+    }
+    const remove: Pod[] = []
+    const surge = this.maxSurge(ds, nodes)
+    if (surge > 0) {
+      let surging = 0
+      const waiting: string[] = []
+      for (const node of eligible) {
+        const { current, old } = onNode(node)
+        if (!old) continue
+        if (current) {
+          surging++
+          if (available(current)) remove.push(old)
+        } else if (!available(old)) remove.push(old)
+        else waiting.push(node.metadata.name ?? '')
+      }
+      return { remove, createOn: waiting.slice(0, Math.max(0, surge - surging)) }
+    }
     const maxUnavailable = Math.max(1, scaledValue(strategy?.rollingUpdate?.maxUnavailable, eligible.length, true, 1))
     let unavailable = 0
     const oldAvailable: Pod[] = []
-    const victims: Pod[] = []
     for (const node of eligible) {
-      const pod = (byNode.get(node.metadata.name ?? '') ?? []).find(isPodActive)
-      if (!pod) {
-        unavailable++
-        continue
-      }
-      const available = isPodAvailable(pod, minReady, now)
-      if (!available) unavailable++
-      if (pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash) continue
-      if (available) oldAvailable.push(pod)
-      else victims.push(pod)
+      const { current, old } = onNode(node)
+      const pod = current ?? old
+      if (!pod || !available(pod)) unavailable++
+      if (current || !old) continue
+      if (available(old)) oldAvailable.push(old)
+      else remove.push(old)
     }
-    const budget = Math.max(0, maxUnavailable - unavailable)
-    return [...victims, ...oldAvailable.slice(0, budget)]
+    return { remove: [...remove, ...oldAvailable.slice(0, Math.max(0, maxUnavailable - unavailable))], createOn: [] }
   }
 
   private async createPod(ds: DaemonSet, nodeName: string, hash: string): Promise<void> {
@@ -292,7 +343,8 @@ export class DaemonSetController implements ManagedController {
     for (const node of nodes) {
       const { shouldRun, shouldContinueRunning } = eligibility(ds.spec?.template.spec, node)
       const wanted = shouldRun || shouldContinueRunning
-      const pod = (byNode.get(node.metadata.name ?? '') ?? []).find(isPodActive)
+      const active = (byNode.get(node.metadata.name ?? '') ?? []).filter(isPodActive)
+      const pod = active.find((p) => isCurrent(p, hash)) ?? active[0]
       if (wanted) status.desiredNumberScheduled++
       if (!pod) continue
       if (!wanted) {
@@ -302,12 +354,12 @@ export class DaemonSetController implements ManagedController {
       status.currentNumberScheduled++
       if (isPodReady(pod)) status.numberReady++
       if (isPodAvailable(pod, minReady, now)) available++
-      if (pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash) status.updatedNumberScheduled = (status.updatedNumberScheduled ?? 0) + 1
+      if (isCurrent(pod, hash)) status.updatedNumberScheduled = (status.updatedNumberScheduled ?? 0) + 1
     }
     status.numberAvailable = available
     status.numberUnavailable = status.desiredNumberScheduled - available
     if (ds.status?.collisionCount !== undefined) status.collisionCount = ds.status.collisionCount
-    if (JSON.stringify(status) === JSON.stringify(ds.status ?? {})) return
+    if (canonicalJson(status) === canonicalJson(ds.status ?? {})) return
     await writeStatus(this.api, this.ctx, resourceRef(RESOURCES.daemonsets, ds.metadata.namespace, ds.metadata.name), ds, status)
   }
 }

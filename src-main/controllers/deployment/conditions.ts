@@ -8,6 +8,7 @@ import { desiredReplicas, maxUnavailable, totalAvailable, totalReplicas } from '
 
 export const PROGRESSING = 'Progressing'
 export const AVAILABLE = 'Available'
+export const REPLICA_FAILURE = 'ReplicaFailure'
 export const REASON_NEW_RS_CREATED = 'NewReplicaSetCreated'
 export const REASON_FOUND_NEW_RS = 'FoundNewReplicaSet'
 export const REASON_RS_UPDATED = 'ReplicaSetUpdated'
@@ -62,6 +63,10 @@ export function calculateStatus(d: Deployment, allRSs: readonly ReplicaSet[], ne
   const terminating = allRSs.reduce((n, rs) => n + (rs.status?.terminatingReplicas ?? 0), 0)
   if (terminating > 0) status.terminatingReplicas = terminating
   if (d.status?.conditions) status.conditions = structuredClone(d.status.conditions)
+  // A ReplicaSet that cannot create or delete pods: the Deployment says so too (sync.go getReplicaFailures).
+  const failure = allRSs.map((rs) => rs.status?.conditions?.find((c) => c.type === REPLICA_FAILURE && c.status === 'True')).find((c) => c !== undefined)
+  if (failure) setCondition(status, { type: REPLICA_FAILURE, status: 'True', reason: failure.reason ?? 'FailedCreate', message: failure.message ?? '' }, now)
+  else removeCondition(status, REPLICA_FAILURE)
   if (available >= desiredReplicas(d) - maxUnavailable(d)) {
     setCondition(status, { type: AVAILABLE, status: 'True', reason: REASON_MIN_AVAILABLE, message: 'Deployment has minimum availability.' }, now)
   } else {

@@ -1,13 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Deployment, Pod, ReplicaSet } from '../../api/index.ts'
 import { makeDeployment } from '../../api/testing/builders.ts'
-import { admin, eventually, ref } from '../../apiserver/testing.ts'
+import { forbidden } from '../../apiserver/errors.ts'
+import { admin, eventually, ref, settle } from '../../apiserver/testing.ts'
+import type { ApiServerVerbs } from '../../apiserver/types.ts'
 import { replicaSetController } from '../replicaset/replicaset-controller.ts'
 import { autoReady, startControllers, type ControllerTestbed } from '../workloads/testing.ts'
 import { deploymentController } from './deployment-controller.ts'
 import { REVISION_ANNOTATION } from './revisions.ts'
 
 let bed: ControllerTestbed
+
+/** The verbs of `api` as plain functions, so a test can replace one. */
+const bindAll = (api: ApiServerVerbs): ApiServerVerbs => ({
+  create: api.create.bind(api),
+  get: api.get.bind(api),
+  list: api.list.bind(api),
+  update: api.update.bind(api),
+  patch: api.patch.bind(api),
+  delete: api.delete.bind(api),
+  deleteCollection: api.deleteCollection.bind(api),
+  watch: api.watch.bind(api),
+})
 let stopKubelet: (() => Promise<void>) | undefined
 afterEach(async () => {
   await stopKubelet?.()
@@ -107,6 +121,8 @@ describe('Deployment controller', () => {
     await eventually(() => rolledOut(10), '10')
     await patchD({ spec: { replicas: 2 } })
     await eventually(() => rolledOut(2), '2')
+    await patchD({ spec: { replicas: 0 } })
+    await eventually(() => rolledOut(0), '0')
     await patchD({ spec: { replicas: 10 } })
     await eventually(() => rolledOut(10), '10 again')
 
@@ -176,5 +192,69 @@ describe('Deployment controller', () => {
     expect((await getD()).status?.conditions?.find((c) => c.type === 'Progressing')?.reason).toBe('DeploymentPaused')
     await patchD({ spec: { paused: false } })
     await eventually(async () => (await rolledOut(3)) && (await pods()).every((p) => p.spec?.containers[0]?.image === 'nginx:1.26'), 'resumed')
+  })
+
+  it('adopts the ReplicaSets and pods an orphaning delete left behind, creating nothing new', async () => {
+    await start()
+    await bed.api.create(ref.deployments('default'), makeDeployment('web').withReplicas(3).obj(), admin)
+    await eventually(() => rolledOut(3), 'rolled out')
+    const [rs] = await replicaSets()
+    const podUids = (await pods()).map((p) => p.metadata.uid).sort()
+    // What the garbage collector does for propagationPolicy=Orphan (no collector runs here): the
+    // Deployment goes, the references to it go, the ReplicaSet and its pods stay.
+    await bed.api.delete(ref.deployments('default', 'web'), {}, admin)
+    await bed.api.patch(ref.replicasets('default', rs?.metadata.name), 'application/merge-patch+json', { metadata: { ownerReferences: null } }, admin)
+    const again = (await bed.api.create(ref.deployments('default'), makeDeployment('web').withReplicas(3).obj(), admin)).object
+    await eventually(async () => (await replicaSets())[0]?.metadata.ownerReferences?.[0]?.uid === again.metadata.uid, 'the ReplicaSet adopted')
+    await eventually(() => rolledOut(3), 'rolled out again')
+    expect(await replicaSets()).toHaveLength(1)
+    expect((await pods()).map((p) => p.metadata.uid).sort()).toEqual(podUids)
+  })
+
+  it('reports ReplicaFailure when pods cannot be created, and clears it once they can', async () => {
+    let refuse = true
+    bed = await startControllers({ 'replicaset-controller': replicaSetController, 'deployment-controller': deploymentController }, (api) => ({
+      ...bindAll(api),
+      create: (r, body, c) => (refuse && r.resource === 'pods' ? Promise.reject(forbidden({ group: '', resource: 'pods' }, '', 'exceeded quota: pods=0')) : api.create(r, body, c)),
+    }))
+    stopKubelet = autoReady(bed)
+    await bed.api.create(ref.deployments('default'), makeDeployment('web').withReplicas(2).obj(), admin)
+    await eventually(async () => (await getD()).status?.conditions?.some((c) => c.type === 'ReplicaFailure' && c.status === 'True') ?? false, 'ReplicaFailure on the Deployment')
+    const failure = (await getD()).status?.conditions?.find((c) => c.type === 'ReplicaFailure')
+    expect(failure).toMatchObject({ reason: 'FailedCreate', message: expect.stringContaining('exceeded quota') })
+    refuse = false
+    await eventually(() => rolledOut(2), 'rolled out once creates are allowed', 10_000)
+    await eventually(async () => !(await getD()).status?.conditions?.some((c) => c.type === 'ReplicaFailure'), 'ReplicaFailure cleared')
+  })
+
+  it('does nothing when rolled out: no write to the Deployment or its ReplicaSet on a resync', async () => {
+    await start()
+    await bed.api.create(ref.deployments('default'), makeDeployment('web').withReplicas(2).obj(), admin)
+    await eventually(() => rolledOut(2), 'rolled out')
+    await eventually(async () => (await getD()).status?.conditions?.find((c) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable', 'complete')
+    await settle(50)
+    const before = [(await getD()).metadata.resourceVersion, ...(await replicaSets()).map((rs) => rs.metadata.resourceVersion)]
+    // A label change reaches the controllers as an update, as a resync does.
+    await patchD({ metadata: { labels: { poke: '1' } } })
+    await settle(100)
+    const after = [(await getD()).metadata.resourceVersion, ...(await replicaSets()).map((rs) => rs.metadata.resourceVersion)]
+    expect(Number(after[0])).toBe(Number(before[0]) + 1)
+    expect(after.slice(1)).toEqual(before.slice(1))
+  })
+
+  it('Recreate waits for old pods that are still terminating before it starts new ones', async () => {
+    await start()
+    const d = makeDeployment('web').withReplicas(2).withSpec({ strategy: { type: 'Recreate' } }).withPodSpec({ nodeName: 'n1' }).obj()
+    await bed.api.create(ref.deployments('default'), d, admin)
+    await eventually(() => rolledOut(2), 'first rollout')
+    await setImage('nginx:1.26')
+    // Bound to a node, the old pods terminate gracefully; no node agent finishes them here.
+    const all = async (): Promise<Pod[]> => (await bed.api.list(ref.pods('default'), {}, admin)).items as Pod[]
+    await eventually(async () => (await all()).every((p) => p.metadata.deletionTimestamp), 'old pods terminating')
+    await settle(50)
+    expect((await all()).filter((p) => p.spec?.containers[0]?.image === 'nginx:1.26')).toEqual([])
+    for (const pod of await all()) await bed.api.delete(ref.pods('default', pod.metadata.name), { gracePeriodSeconds: 0 }, admin)
+    await eventually(() => rolledOut(2), 'new pods once the old are gone')
+    expect((await pods()).every((p) => p.spec?.containers[0]?.image === 'nginx:1.26')).toBe(true)
   })
 })

@@ -25,9 +25,9 @@ import type { Logger } from '../../util/log.ts'
 import { objectKey, type Informer } from '../informer.ts'
 import type { ControllerContext, ManagedController } from '../manager.ts'
 import { RetryQueue } from '../queue.ts'
-import { claimObjects, controllerOf, controllerReference } from '../workloads/controller-ref.ts'
+import { claimObjects, controllerOf, controllerReference, type ClaimOptions } from '../workloads/controller-ref.ts'
 import { isApiCode, writeStatus } from '../workloads/status-writer.ts'
-import { computeTemplateHash, equalIgnoringHash, POD_TEMPLATE_HASH_LABEL } from '../workloads/template-hash.ts'
+import { canonicalJson, computeTemplateHash, equalIgnoringHash, POD_TEMPLATE_HASH_LABEL } from '../workloads/template-hash.ts'
 import {
   calculateStatus,
   getCondition,
@@ -100,7 +100,10 @@ export class DeploymentController implements ManagedController {
     this.deployments.addHandlers({
       add: (d) => this.enqueue(d),
       update: (_, d) => this.enqueue(d),
-      delete: (d) => this.enqueue(d),
+      delete: (d) => {
+        this.written.delete(d.metadata.uid ?? '')
+        this.enqueue(d)
+      },
     })
     this.replicaSets.addHandlers({
       add: (rs) => this.replicaSetChanged(rs),
@@ -108,7 +111,10 @@ export class DeploymentController implements ManagedController {
         if (controllerOf(previous)?.uid !== controllerOf(rs)?.uid) this.replicaSetChanged(previous)
         this.replicaSetChanged(rs)
       },
-      delete: (rs) => this.replicaSetChanged(rs),
+      delete: (rs) => {
+        this.written.delete(rs.metadata.uid ?? '')
+        this.replicaSetChanged(rs)
+      },
     })
     // Recreate waits for the old pods to be gone: their deletion is what lets it go on.
     this.pods.addHandlers({ delete: (pod) => this.podDeleted(pod) })
@@ -188,17 +194,7 @@ export class DeploymentController implements ManagedController {
       this.events.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.')
       return
     }
-    const owned = await claimObjects(
-      {
-        api: this.api,
-        ctx: this.ctx,
-        resource: RESOURCES.replicasets,
-        owner: d,
-        selector: d.spec.selector,
-        recheckOwner: () => this.api.get(resourceRef(RESOURCES.deployments, namespace, d.metadata.name), this.ctx).catch(() => undefined),
-      },
-      inNamespace,
-    )
+    const owned = await claimObjects(this.claimOptions(d), inNamespace)
     if (d.metadata.deletionTimestamp) {
       const family = this.family(d, owned)
       await this.writeDeploymentStatus(d, calculateStatus(d, owned, family.newRS, this.now()))
@@ -210,6 +206,17 @@ export class DeploymentController implements ManagedController {
     }
     if (d.spec.strategy?.type === 'Recreate') await this.rolloutRecreate(d, owned)
     else await this.rolloutRolling(d, owned)
+  }
+
+  private claimOptions(d: Deployment): ClaimOptions {
+    return {
+      api: this.api,
+      ctx: this.ctx,
+      resource: RESOURCES.replicasets,
+      owner: d,
+      selector: d.spec?.selector,
+      recheckOwner: () => this.api.get(resourceRef(RESOURCES.deployments, d.metadata.namespace, d.metadata.name), this.ctx).catch(() => undefined),
+    }
   }
 
   /** The new ReplicaSet (same template, oldest if several) and the others. */
@@ -291,7 +298,13 @@ export class DeploymentController implements ManagedController {
       if (!isApiCode(err, 409)) throw err
       // Ours already (the cache is behind), or a hash collision with someone else's ReplicaSet.
       const found = (await this.api.get(resourceRef(RESOURCES.replicasets, namespace, name), this.ctx)) as ReplicaSet
-      if (controllerOf(found)?.uid === d.metadata.uid && equalIgnoringHash(found.spec?.template, spec.template)) return found
+      if (equalIgnoringHash(found.spec?.template, spec.template)) {
+        if (controllerOf(found)?.uid === d.metadata.uid) return found
+        // An orphan of ours our cache had not yet seen released (an orphaning delete, then the
+        // Deployment made again): adopt it rather than count a collision and make a twin.
+        const [adopted] = await claimObjects(this.claimOptions(d), [found])
+        if (adopted) return adopted
+      }
       const status: DeploymentStatus = { ...structuredClone(d.status), collisionCount: (d.status?.collisionCount ?? 0) + 1 }
       await this.writeDeploymentStatus(d, status)
       throw new Error(`replica set ${name} exists with another template; collision count now ${status.collisionCount ?? 0}`, { cause: err })
@@ -472,7 +485,7 @@ export class DeploymentController implements ManagedController {
       }
     }
     const cached = this.deployments.get(objectKey(d))
-    if (JSON.stringify(status) === JSON.stringify(cached?.status ?? {})) return
+    if (canonicalJson(status) === canonicalJson(cached?.status ?? {})) return
     const stored = await writeStatus(this.api, this.ctx, resourceRef(RESOURCES.deployments, d.metadata.namespace, d.metadata.name), d, status)
     if (stored) this.remember(stored)
   }

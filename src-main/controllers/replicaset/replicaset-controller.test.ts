@@ -125,4 +125,30 @@ describe('ReplicaSet controller', () => {
     expect(Number(after.metadata.resourceVersion)).toBe(Number(before) + 1)
     expect((await activePods()).map((p) => p.metadata.resourceVersion)).toEqual(pods)
   })
+
+  it('counts the pods of sibling ReplicaSets (same Deployment) when choosing whom to delete', async () => {
+    await start()
+    const owner = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'app', uid: 'uid-of-app', controller: true }
+    const make = async (name: string, replicas: number): Promise<void> => {
+      const rs = makeReplicaSet(name) as ReplicaSet
+      rs.metadata.ownerReferences = [owner]
+      rs.spec = { ...rs.spec, replicas, selector: rs.spec?.selector ?? {} }
+      await bed.api.create(ref.replicasets('default'), rs, admin)
+    }
+    await make('old', 2)
+    await make('web', 2)
+    await eventually(async () => (await activePods()).length === 4, '4 pods')
+    const byRs = async (name: string): Promise<Pod[]> => (await activePods()).filter((p) => p.metadata.ownerReferences?.[0]?.name === name)
+    // The sibling's pods both on n1; ours one on n1 and one on n2 — all Running and Ready alike.
+    const [o1, o2] = await byRs('old')
+    const [w1, w2] = await byRs('web')
+    for (const [pod, node] of [[o1, 'n1'], [o2, 'n1'], [w1, 'n1'], [w2, 'n2']] as const) {
+      if (!pod) throw new Error('missing pod')
+      await bed.api.create(ref.pods('default', pod.metadata.name, 'binding'), { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name }, target: { kind: 'Node', name: node } }, admin)
+      await markReady(bed.api, pod, '2026-01-02T03:00:00Z')
+    }
+    await scale(1)
+    await eventually(async () => (await byRs('web')).length === 1, 'one left')
+    expect((await byRs('web'))[0]?.spec?.nodeName).toBe('n2')
+  })
 })

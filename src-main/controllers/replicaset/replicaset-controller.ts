@@ -22,6 +22,7 @@ import { availableAtMs, isPodActive, isPodAvailable, isPodReady, isPodTerminatin
 import { podsToDelete } from '../workloads/pod-ranking.ts'
 import { slowStartBatch } from '../workloads/slow-start.ts'
 import { isApiCode, writeStatus } from '../workloads/status-writer.ts'
+import { canonicalJson } from '../workloads/template-hash.ts'
 
 /** Most pods created or deleted by one sync (kube-controller-manager's burstReplicas). */
 export const BURST_REPLICAS = 500
@@ -168,7 +169,7 @@ export class ReplicaSetController implements ManagedController {
     const terminating = inNamespace.filter((p) => isPodTerminating(p) && controllerOf(p)?.uid === rs.metadata.uid).length
     const status = this.calculateStatus(rs, owned, terminating, failure)
     const ref = resourceRef(RESOURCES.replicasets, namespace, rs.metadata.name)
-    if (JSON.stringify(status) !== JSON.stringify(rs.status ?? {})) await writeStatus(this.api, this.ctx, ref, rs, status)
+    if (canonicalJson(status) !== canonicalJson(rs.status ?? {})) await writeStatus(this.api, this.ctx, ref, rs, status)
     if (failure) throw failure
     const minReady = rs.spec?.minReadySeconds ?? 0
     if (minReady > 0 && status.readyReplicas === (rs.spec?.replicas ?? 1) && status.availableReplicas !== status.readyReplicas) {
@@ -187,7 +188,7 @@ export class ReplicaSetController implements ManagedController {
       for (let i = succeeded; i < count; i++) this.expectations.creationObserved(key)
       if (error) throw error
     } else if (diff > 0) {
-      const victims = podsToDelete(pods, pods, Math.min(diff, BURST_REPLICAS))
+      const victims = podsToDelete(pods, this.relatedPods(rs, pods), Math.min(diff, BURST_REPLICAS))
       this.expectations.expectDeletions(key, victims.map(objectKey))
       const results = await Promise.allSettled(victims.map((pod) => this.deletePod(rs, pod)))
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -197,6 +198,22 @@ export class ReplicaSetController implements ManagedController {
       })
       if (failed) throw failed.reason
     }
+  }
+
+  /**
+   * The active pods of every ReplicaSet sharing this one's controller (a Deployment's old and new
+   * ReplicaSets), so scaling down prefers nodes the whole family crowds (getIndirectlyRelatedPods).
+   */
+  private relatedPods(rs: ReplicaSet, own: readonly Pod[]): readonly Pod[] {
+    const owner = controllerOf(rs)?.uid
+    if (!owner) return own
+    const siblings = new Set(
+      this.replicaSets
+        .byIndex(NAMESPACE_INDEX, rs.metadata.namespace ?? '')
+        .filter((other) => controllerOf(other)?.uid === owner)
+        .map((other) => other.metadata.uid),
+    )
+    return this.pods.byIndex(NAMESPACE_INDEX, rs.metadata.namespace ?? '').filter((p) => isPodActive(p) && siblings.has(controllerOf(p)?.uid))
   }
 
   private async createPod(rs: ReplicaSet): Promise<void> {

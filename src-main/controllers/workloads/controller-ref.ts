@@ -5,7 +5,7 @@
 // concurrent writer's other references survive.
 
 import type { KubeObject, LabelSelector, OwnerReference } from '../../api/index.ts'
-import { labelSelectorAsSelector, matchesLabels } from '../../api/selectors/labels.ts'
+import { labelSelectorAsSelector, matchesLabels, type Selector } from '../../api/selectors/labels.ts'
 import { ApiError } from '../../apiserver/errors.ts'
 import type { ApiServerVerbs, RequestContext, ResourceRef } from '../../apiserver/types.ts'
 import { resourceRef } from '../../apiserver/resources.ts'
@@ -32,9 +32,10 @@ export type ClaimAction = 'keep' | 'adopt' | 'release' | 'ignore'
  * What an owner does with one candidate (pure). A deleting owner adopts nothing and releases
  * nothing (its dependents are about to go with it); a deleting object is never adopted.
  */
-export function claimAction(owner: KubeObject, selector: LabelSelector | undefined, obj: KubeObject): ClaimAction {
+export function claimAction(owner: KubeObject, selector: LabelSelector | Selector | undefined, obj: KubeObject): ClaimAction {
   const ref = controllerOf(obj)
-  const matches = selector !== undefined && matchesLabels(labelSelectorAsSelector(selector), obj.metadata.labels)
+  const parsed = selector === undefined || 'requirements' in selector ? selector : labelSelectorAsSelector(selector)
+  const matches = parsed !== undefined && matchesLabels(parsed, obj.metadata.labels)
   if (ref) {
     if (ref.uid !== owner.metadata.uid) return 'ignore'
     if (matches || owner.metadata.deletionTimestamp) return 'keep'
@@ -60,7 +61,9 @@ export interface ClaimOptions {
 
 /** Claims from `candidates`; returns the objects the owner controls afterwards (cached or patched copies). */
 export async function claimObjects<T extends KubeObject>(options: ClaimOptions, candidates: readonly T[]): Promise<T[]> {
-  const { api, ctx, resource, owner, selector } = options
+  const { api, ctx, resource, owner } = options
+  // Parsed once: a sync may look at every object of a namespace.
+  const selector = options.selector && labelSelectorAsSelector(options.selector)
   const claimed: T[] = []
   let ownerChecked: boolean | undefined
   for (const obj of candidates) {

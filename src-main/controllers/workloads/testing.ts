@@ -2,6 +2,7 @@
 // under a ControllerManager, and a "kubelet" that marks pods running and ready as a node would.
 
 import type { Pod } from '../../api/index.ts'
+import type { ApiServerVerbs } from '../../apiserver/types.ts'
 import { admin, newTestServer, quietLog, ref, type TestServer } from '../../apiserver/testing.ts'
 import { ControllerManager, type ControllerFactory } from '../manager.ts'
 import { createLogger } from '../../util/log.ts'
@@ -14,9 +15,13 @@ export interface ControllerTestbed extends TestServer {
   stop(): Promise<void>
 }
 
-export async function startControllers(controllers: Record<string, ControllerFactory>): Promise<ControllerTestbed> {
+/**
+ * Starts `controllers` on a fresh test server. `wrap` may stand between the controllers and the
+ * server (to refuse some calls, say); the test itself talks to the server directly.
+ */
+export async function startControllers(controllers: Record<string, ControllerFactory>, wrap: (api: ApiServerVerbs) => ApiServerVerbs = (api) => api): Promise<ControllerTestbed> {
   const server = await newTestServer()
-  const manager = new ControllerManager({ api: server.api, log, now: server.clock.now, controllers })
+  const manager = new ControllerManager({ api: wrap(server.api), log, now: server.clock.now, controllers })
   await manager.start()
   return {
     ...server,

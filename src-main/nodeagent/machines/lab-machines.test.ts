@@ -15,6 +15,7 @@ const lab: LabFile = {
   version: 1,
   user: 'root',
   keyPath: '/var/lib/coxswain-lab/keys/client_ed25519',
+  rootPassword: 'lab-only',
   image: 'coxswain-test/busybox:latest',
   bridge: { name: 'cxlab0', address: '192.168.213.1', prefixLength: 24 },
   nodes: [

@@ -6,12 +6,42 @@
 import { Socket } from 'node:net'
 import ssh2 from 'ssh2'
 import type { Client, ConnectConfig } from 'ssh2'
-import { withDeadline } from '../../util/deadline.ts'
+import { DeadlineExceededError, withDeadline } from '../../util/deadline.ts'
 import { execArgv } from './exec.ts'
 import { HostKeyError, verifyHostKey, type HostKeyTrust } from './host-key-policy.ts'
 import { hostPortKey, type PinnedHostKeys } from './pinned-host-keys.ts'
 
 const { Client: SshClient } = ssh2
+
+/** The machine answered but would not let the user in with the password. */
+export class PasswordRefusedError extends Error {
+  override readonly name = 'PasswordRefusedError'
+}
+
+/** Nothing usable answered at the address: refused, no route, unknown name, or silence. */
+export class MachineUnreachableError extends Error {
+  override readonly name = 'MachineUnreachableError'
+}
+
+/** A socket error in a person's words; the address is said by the caller. */
+export function describeConnectError(err: Error & { code?: string }): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is sshd running, and is the port right?)'
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'no route to the host (is the machine on and on this network?)'
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve'
+    case 'ETIMEDOUT':
+      return 'the connection timed out'
+    case 'ECONNRESET':
+      return 'the connection was reset (is it an SSH server?)'
+    default:
+      return err.message
+  }
+}
 
 export interface InstallKeyOptions {
   host: string
@@ -62,7 +92,8 @@ export async function installKeyWithPassword(options: InstallKeyOptions): Promis
         client.once('ready', () => resolve())
         client.once('error', (err: Error & { level?: string }) => {
           if (hostKeyError) reject(hostKeyError)
-          else if (err.level === 'client-authentication') reject(new Error(`log in as ${target} with the password failed: wrong password, or the machine does not accept passwords`))
+          else if (err.level === 'client-authentication') reject(new PasswordRefusedError(`log in as ${target} with the password failed: wrong password, or the machine does not accept passwords`))
+          else if (err.level === 'client-socket' || err.level === 'client-timeout') reject(new MachineUnreachableError(`cannot reach ${target}: ${describeConnectError(err)}`))
           else reject(new Error(`connect to ${target}: ${err.message}`))
         })
         socket.setNoDelay(true)
@@ -75,6 +106,10 @@ export async function installKeyWithPassword(options: InstallKeyOptions): Promis
       }
       return { hostKeyFingerprint: fingerprint }
     })
+  } catch (err) {
+    // Silence until the deadline: the same thing to a person as a refused connection.
+    if (err instanceof DeadlineExceededError && !fingerprint) throw new MachineUnreachableError(`cannot reach ${target}: no SSH answer within ${Math.round(timeoutMs / 1000)} s`, { cause: err })
+    throw err
   } finally {
     client.end()
     socket.destroy()

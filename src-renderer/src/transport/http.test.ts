@@ -52,11 +52,29 @@ describe('createHttpTransport', () => {
     expect((await failure(createHttpTransport({ fetch: fn }).invoke('cluster:info'))).kind).toBe('unreachable')
   })
 
-  it('reports other errors as failed with the Status message', async () => {
-    const { fn } = fakeFetch(() => Response.json({ kind: 'Status', message: 'boom' }, { status: 500 }))
+  it('reports other errors as failed with the whole Status, as the IPC door does', async () => {
+    const { fn } = fakeFetch(() => Response.json({ kind: 'Status', message: 'boom', reason: 'Conflict', code: 409 }, { status: 409 }))
     const err = await failure(createHttpTransport({ fetch: fn }).invoke('cluster:info'))
     expect(err.kind).toBe('failed')
-    expect(err.message).toBe('cluster:info: boom')
+    expect(err.message).toBe('boom')
+    expect(err).toBeInstanceOf(ApiError)
+    expect((err as ApiError).reason).toBe('Conflict')
+  })
+
+  it('names the channel when an error answer has no Status', async () => {
+    const { fn } = fakeFetch(() => new Response('<html>oops</html>', { status: 500 }))
+    const err = await failure(createHttpTransport({ fetch: fn }).invoke('cluster:info'))
+    expect(err.message).toMatch(/HTTP 500/)
+  })
+
+  it('POSTs a write channel\'s request as JSON and returns the answer', async () => {
+    const answer = { installed: true, hostPort: '10.0.0.5:22', hostKeyFingerprint: 'SHA256:x' }
+    const { fn, calls } = fakeFetch(() => Response.json(answer))
+    const request = { host: '10.0.0.5', user: 'root', password: 'pw', trustOnFirstUse: true }
+    await expect(createHttpTransport({ fetch: fn }).invoke('cluster:install-key', request)).resolves.toEqual(answer)
+    expect(calls[0]?.url).toBe('/api/coxswain/v1/install-key')
+    expect(calls[0]?.init).toMatchObject({ method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' } })
+    expect(JSON.parse(String(calls[0]?.init?.body))).toEqual(request)
   })
 })
 

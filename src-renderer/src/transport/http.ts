@@ -48,8 +48,11 @@ import { readWatchStream } from './watch-stream.ts'
 export const API_BASE = '/api/coxswain/v1/'
 
 interface HttpRoute {
-  method: 'GET'
+  /** POST sends the channel's request as the JSON body. */
+  method: 'GET' | 'POST'
   path: string
+  /** Longer than the transport's default for calls that wait on a machine (an SSH login). */
+  timeoutMs?: number
 }
 
 // A Record over Coxswain's own channels, so a channel added to the contract fails to compile until
@@ -57,6 +60,8 @@ interface HttpRoute {
 const routes: Record<CoxswainChannel, HttpRoute> = {
   'cluster:info': { method: 'GET', path: 'info' },
   'cluster:public-key': { method: 'GET', path: 'cluster-key' },
+  // The server gives the SSH login 20 s; a little more so its own answer arrives first.
+  'cluster:install-key': { method: 'POST', path: 'install-key', timeoutMs: 30_000 },
 }
 
 /** The members of a browser WebSocket the exec client uses. */
@@ -80,16 +85,6 @@ export interface HttpTransportOptions {
   timeoutMs?: number
   /** Prefix of every URL; '' (the page's own origin) by default. */
   baseUrl?: string
-}
-
-/** The message of a Kubernetes Status body, if the response has one. */
-async function statusMessage(res: Response): Promise<string | null> {
-  try {
-    const body = (await res.json()) as { kind?: unknown; message?: unknown }
-    return body.kind === 'Status' && typeof body.message === 'string' ? body.message : null
-  } catch {
-    return null
-  }
 }
 
 export function kindForHttpStatus(code: number): TransportErrorKind {
@@ -146,15 +141,16 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   const timeoutMs = options.timeoutMs ?? 10_000
   const baseUrl = options.baseUrl ?? ''
 
-  const invoke = async (channel: CoxswainChannel): Promise<unknown> => {
+  const invoke = async (channel: CoxswainChannel, request?: unknown): Promise<unknown> => {
     const route = routes[channel]
     let res: Response
     try {
       res = await doFetch(baseUrl + API_BASE + route.path, {
         method: route.method,
         credentials: 'same-origin',
-        headers: { Accept: 'application/json' },
-        signal: AbortSignal.timeout(timeoutMs),
+        headers: route.method === 'POST' ? { Accept: 'application/json', 'Content-Type': 'application/json' } : { Accept: 'application/json' },
+        ...(route.method === 'POST' ? { body: JSON.stringify(request ?? {}) } : {}),
+        signal: AbortSignal.timeout(route.timeoutMs ?? timeoutMs),
       })
     } catch (err) {
       throw new TransportError('unreachable', `${channel}: the control plane did not answer (${(err as Error).message})`, { cause: err })
@@ -164,8 +160,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       throw new TransportError('unreachable', `${channel}: the control plane is unavailable (HTTP ${res.status})`)
     }
     if (!res.ok) {
-      const message = (await statusMessage(res)) ?? `HTTP ${res.status}`
-      throw new TransportError('failed', `${channel}: ${message}`)
+      // The whole Status, as the IPC door gives it: views read its reason and field causes.
+      throw await errorFromResponse(res)
     }
     try {
       return await res.json()
