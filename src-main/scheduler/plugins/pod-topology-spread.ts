@@ -18,7 +18,7 @@ import { MAX_NODE_SCORE, unresolvable, unschedulable } from '../framework/types.
 import type { NodeInfo } from '../framework/node-info.ts'
 import { sameSpreadGroup, type Snapshot } from '../framework/snapshot.ts'
 import { unique, type PlacedPod } from '../framework/pod-index.ts'
-import { podMatchesNodeSelectorAndAffinity } from '../framework/node-selector.ts'
+import { podMatchesNodeSelectorAndAffinity } from '../../api/node-affinity.ts'
 import { firstUntolerated } from '../framework/tolerations.ts'
 
 export const NAME = 'PodTopologySpread'
