@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LogBuffer, logFileName, matchLines } from './log-buffer.ts'
+import { LogBuffer, logFileName, matchLines, mergeByTime } from './log-buffer.ts'
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
 
@@ -56,5 +56,23 @@ describe('matchLines', () => {
 describe('logFileName', () => {
   it('names pod, container and time without characters file systems refuse', () => {
     expect(logFileName('web-7d9f', 'app', new Date('2026-01-02T03:04:05.678Z'))).toBe('web-7d9f_app_2026-01-02T03-04-05-678Z.log')
+  })
+})
+
+describe('mergeByTime', () => {
+  it('interleaves pods by timestamp and prefixes each line with its pod', () => {
+    const merged = mergeByTime({
+      'web-1': '2026-01-01T00:00:01.000000000Z a1\n2026-01-01T00:00:03.000000000Z a2\n',
+      'web-2': '2026-01-01T00:00:02.000000000Z b1\r\ncontinued without a time\n',
+    })
+    expect(merged.map((l) => l.text)).toEqual(['[web-1] a1', '[web-2] b1', '[web-2] continued without a time', '[web-1] a2'])
+  })
+
+  it('keeps only the newest lines', () => {
+    expect(mergeByTime({ p: '2026-01-01T00:00:01Z 1\n2026-01-01T00:00:02Z 2\n2026-01-01T00:00:03Z 3\n' }, 2).map((l) => l.text)).toEqual(['[p] 2', '[p] 3'])
+  })
+
+  it('is empty for empty logs', () => {
+    expect(mergeByTime({ a: '', b: '\n' })).toEqual([])
   })
 })

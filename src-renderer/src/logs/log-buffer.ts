@@ -54,6 +54,7 @@ export class LogBuffer {
     this.partial = ''
     this.dropped = 0
   }
+
 }
 
 export function matchLines(lines: readonly LogLine[], search: string): readonly LogLine[] {
@@ -66,4 +67,26 @@ export function matchLines(lines: readonly LogLine[], search: string): readonly 
 export function logFileName(pod: string, container: string, now: Date): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-')
   return `${pod}_${container}_${stamp}.log`.replace(/[^A-Za-z0-9._-]/g, '_')
+}
+
+/**
+ * Several pods' logs (fetched with timestamps) as one, in time order, each line prefixed with its
+ * pod's name — a deployment's log. Lines without a timestamp keep their place after the previous
+ * one of the same pod. The newest `maxLines` are kept.
+ */
+export function mergeByTime(logs: Readonly<Record<string, string>>, maxLines = 5_000): LogLine[] {
+  const all: { time: string; source: string; seq: number; text: string }[] = []
+  let seq = 0
+  for (const [source, text] of Object.entries(logs)) {
+    let last = ''
+    for (const line of text.split('\n')) {
+      if (line === '') continue
+      const match = /^(\d{4}-\d{2}-\d{2}T\S+Z) (.*)$/.exec(line.replace(/\r$/, ''))
+      if (match?.[1]) last = match[1]
+      all.push({ time: last, source, seq: seq++, text: match ? (match[2] ?? '') : line })
+    }
+  }
+  // RFC 3339 times in UTC with the same precision sort as strings; ties keep arrival order.
+  all.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.seq - b.seq))
+  return all.slice(-maxLines).map((l, n) => ({ n, text: `[${l.source}] ${l.text}` }))
 }
