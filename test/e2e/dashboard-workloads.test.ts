@@ -1,7 +1,8 @@
 // End to end with the real lab: the built headless server joined to the lab's nodes (--lab),
 // driven by Chromium. A pod runs on a real node and the dashboard shows it Running with its
 // containers, events, live log (follow, search, download) and a shell; a Deployment's detail
-// view scales it from 2 to 4 running pods, pauses, resumes, restarts, undoes and deletes it.
+// view scales it from 2 to 4 running pods, pauses, resumes, restarts, undoes and deletes it; a
+// node is cordoned and uncordoned from its view.
 //
 // Needs a build (`npx electron-vite build`) and the lab (`LAB_ID=… npx node scripts/lab/cli.ts up`).
 
@@ -144,6 +145,19 @@ describe('dashboard workloads on the lab', () => {
     await shot('overview-lab')
     await window.click()
     await page.getByTestId('detail-title').filter({ hasText: 'ticker' }).waitFor()
+  })
+
+  it('cordons and uncordons a node from its view', async () => {
+    const unschedulable = async () => (await rest.get<{ spec?: { unschedulable?: boolean } }>('/api/v1/nodes/node-3')).spec?.unschedulable === true
+    await page.goto(`${serve.baseUrl}/#/nodes`)
+    await page.getByTestId('row-node-3').getByRole('link', { name: 'node-3' }).click()
+    await page.getByTestId('node-cordon').filter({ hasText: 'Cordon' }).click()
+    await until('node-3 cordoned', async () => ((await unschedulable()) ? true : undefined), 10_000)
+    await page.getByTestId('node-schedulable').filter({ hasText: 'Cordoned' }).waitFor()
+    await shot('node-detail')
+    await page.getByTestId('node-cordon').filter({ hasText: 'Uncordon' }).click()
+    await until('node-3 schedulable', async () => (!(await unschedulable()) ? true : undefined), 10_000)
+    await page.getByTestId('node-schedulable').filter({ hasText: 'Schedulable' }).waitFor()
   })
 
   it('scales a deployment from 2 to 4 and watches its pods run; pause, resume, restart and undo', async () => {
