@@ -1,8 +1,8 @@
 // End to end with the real lab: the built headless server joined to the lab's nodes (--lab),
 // driven by Chromium. A pod runs on a real node and the dashboard shows it Running with its
-// containers, events, live log (follow, search, download) and a shell; a Deployment's detail
-// view scales it from 2 to 4 running pods, pauses, resumes, restarts, undoes and deletes it; a
-// node is cordoned and uncordoned from its view.
+// containers, events, live log (follow, search, download) and a shell; a Deployment deployed
+// through the form runs its pods, is scaled from 2 to 4, paused, resumed, restarted, undone and
+// deleted; its Service and DNS name are listed; a node is cordoned and uncordoned.
 //
 // Needs a build (`npx electron-vite build`) and the lab (`LAB_ID=… npx node scripts/lab/cli.ts up`).
 
@@ -70,6 +70,7 @@ describe('dashboard workloads on the lab', () => {
     await browser?.close()
     if (rest) {
       await rest.request('DELETE', `/apis/apps/v1/namespaces/${NS}/deployments/web`).catch(() => undefined)
+      await rest.request('DELETE', `/api/v1/namespaces/${NS}/services/web`).catch(() => undefined)
       await rest.request('DELETE', `/api/v1/namespaces/${NS}/pods/ticker?gracePeriodSeconds=0`).catch(() => undefined)
       await until('the pods gone', async () => ((await rest.get<{ items: unknown[] }>(`/api/v1/namespaces/${NS}/pods`)).items.length === 0 ? true : undefined), 30_000).catch(() => undefined)
     }
@@ -160,28 +161,19 @@ describe('dashboard workloads on the lab', () => {
     await page.getByTestId('node-schedulable').filter({ hasText: 'Schedulable' }).waitFor()
   })
 
-  it('scales a deployment from 2 to 4 and watches its pods run; pause, resume, restart and undo', async () => {
-    const created = await rest.request('POST', `/apis/apps/v1/namespaces/${NS}/deployments`, {
-      body: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web' },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: { app: 'web' } },
-          template: {
-            metadata: { labels: { app: 'web' } },
-            spec: {
-              terminationGracePeriodSeconds: 1,
-              containers: [{ name: 'web', image: lab.image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo "hello from $(hostname)"; exec sleep 3600'] }],
-            },
-          },
-        },
-      },
-    })
-    expect(created.status).toBe(201)
-    await page.goto(`${serve.baseUrl}/#/workloads/deployments`)
-    await page.getByTestId(`row-${NS}/web`).getByRole('link', { name: 'web' }).click()
+  it('deploys through the form, watches its pods run, scales 2 to 4; pause, resume, restart, undo, delete', async () => {
+    // Deployed through the form, exposed as a ClusterIP Service.
+    await page.getByTestId('nav-/deploy').click()
+    await page.getByTestId('deploy-image').fill(lab.image)
+    await page.getByTestId('deploy-pull-policy').selectOption('IfNotPresent')
+    await page.getByTestId('deploy-command').fill(`sh -c 'echo "hello from $(hostname)"; exec sleep 3600'`)
+    await page.getByTestId('deploy-name').fill('web')
+    await page.getByTestId('deploy-namespace').fill(NS)
+    await page.getByTestId('deploy-replicas').fill('2')
+    await page.getByTestId('deploy-ports').fill('80')
+    await page.getByTestId('deploy-expose-ClusterIP').check()
+    await shot('deploy-form-lab')
+    await page.getByTestId('deploy-submit').click()
     await page.getByTestId('detail-title').filter({ hasText: 'web' }).waitFor()
     const runningPods = page.getByTestId('deployment-pods').locator('tr', { hasText: 'Running' })
     await until('2 pods Running in the view', async () => ((await runningPods.count()) === 2 ? true : undefined))
@@ -224,6 +216,13 @@ describe('dashboard workloads on the lab', () => {
     await page.getByTestId('rollout-state').filter({ hasText: 'Rolled out' }).waitFor({ timeout: 60_000 })
     await shot('deployment-detail')
 
+    // Its Service and DNS name.
+    await page.goto(`${serve.baseUrl}/#/network/dns?q=${NS}`)
+    await page.getByTestId(`row-${NS}/web`).locator('[data-col="fqdn"]').filter({ hasText: `web.${NS}.svc.cluster.local` }).waitFor()
+    await page.goto(`${serve.baseUrl}/#/network/services?q=${NS}`)
+    await page.getByTestId(`row-${NS}/web`).locator('[data-col="endpoints"]').filter({ hasText: '4/4 ready' }).waitFor({ timeout: 30_000 })
+    await shot('services-lab')
+    await page.goto(`${serve.baseUrl}/#/deployments/${NS}/web`)
     await page.getByTestId('deployment-delete').click()
     await page.getByTestId('list-title').filter({ hasText: 'Deployments' }).waitFor()
     await until('the deployment gone', async () => ((await rest.request('GET', `/apis/apps/v1/namespaces/${NS}/deployments/web`)).status === 404 ? true : undefined), 30_000)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
-import { emptyDeployForm, formFieldOf, formYaml, nameFromImage, objectsFromForm, parsePorts, type DeployForm } from './deploy-form.ts'
+import { emptyDeployForm, formFieldOf, formYaml, nameFromImage, objectsFromForm, parsePorts, splitCommand, type DeployForm } from './deploy-form.ts'
 
 const form = (patch: Partial<DeployForm>): DeployForm => ({ ...emptyDeployForm('shop'), ...patch })
 
@@ -95,6 +95,7 @@ describe('formFieldOf', () => {
     ['metadata.name', 'Deployment', 'name'],
     ['spec.replicas', 'Deployment', 'replicas'],
     ['spec.template.spec.containers[0].image', 'Deployment', 'image'],
+    ['spec.template.spec.containers[0].command[0]', 'Deployment', 'command'],
     ['spec.template.spec.containers[0].ports[1].containerPort', 'Deployment', 'ports'],
     ['spec.template.spec.containers[0].env[0].name', 'Deployment', 'env'],
     ['spec.template.spec.containers[0].resources.requests[cpu]', 'Deployment', 'resources'],
@@ -104,4 +105,27 @@ describe('formFieldOf', () => {
     ['spec.strategy', 'Deployment', null],
     [undefined, 'Deployment', null],
   ] as const)('%s of a %s -> %s', (path, kind, field) => expect(formFieldOf(path, kind)).toBe(field))
+})
+
+describe('splitCommand', () => {
+  it.each([
+    ['', []],
+    ['sleep 3600', ['sleep', '3600']],
+    ['  sh   -c  "echo hi; sleep 1" ', ['sh', '-c', 'echo hi; sleep 1']],
+    ["sh -c 'echo \"$HOME\"'", ['sh', '-c', 'echo "$HOME"']],
+    ['echo a\\ b', ['echo', 'a b']],
+    ['echo ""', ['echo', '']],
+    ['echo "say \\"hi\\""', ['echo', 'say "hi"']],
+  ])('%j', (text, words) => expect(splitCommand(text)).toEqual(words))
+
+  it.each(['echo "open', "echo 'open"])('refuses %j', (text) => expect(() => splitCommand(text)).toThrow(/unterminated/))
+
+  it('sets the pull policy only when chosen', () => {
+    expect(objectsFromForm(form({ image: 'busybox' })).deployment.spec?.template.spec?.containers[0]?.imagePullPolicy).toBeUndefined()
+    expect(objectsFromForm(form({ image: 'busybox', pullPolicy: 'Never' })).deployment.spec?.template.spec?.containers[0]?.imagePullPolicy).toBe('Never')
+  })
+
+  it('sets the container command', () => {
+    expect(objectsFromForm(form({ image: 'busybox', command: 'sleep 60' })).deployment.spec?.template.spec?.containers[0]?.command).toEqual(['sleep', '60'])
+  })
 })

@@ -15,6 +15,10 @@ export interface DeployForm {
   name: string
   namespace: string
   image: string
+  /** Optional: the command to run instead of the image's, shell-like words ('sh -c "echo hi"'). */
+  command: string
+  /** '' leaves Kubernetes' default (Always for :latest, else IfNotPresent); IfNotPresent or Never for images sent to the nodes. */
+  pullPolicy: '' | 'IfNotPresent' | 'Always' | 'Never'
   /** Text, so a half-typed or wrong value reaches the API server and is named there. */
   replicas: string
   /** Container ports, comma-separated: "80, 443". */
@@ -29,7 +33,7 @@ export interface DeployForm {
 }
 
 export function emptyDeployForm(namespace = 'default'): DeployForm {
-  return { name: '', namespace, image: '', replicas: '1', ports: '', env: [], cpuRequest: '', memoryRequest: '', cpuLimit: '', memoryLimit: '', nodeSelector: [], expose: 'none' }
+  return { name: '', namespace, image: '', command: '', pullPolicy: '', replicas: '1', ports: '', env: [], cpuRequest: '', memoryRequest: '', cpuLimit: '', memoryLimit: '', nodeSelector: [], expose: 'none' }
 }
 
 /** "web" from "nginx", "registry.lan:5000/team/web:1.2" -> "web": a name suggestion from the image. */
@@ -41,6 +45,42 @@ export function nameFromImage(image: string): string {
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 63)
+}
+
+/**
+ * Splits a command line into words as a shell would for simple cases: spaces separate, single and
+ * double quotes group (no expansion), a backslash escapes the next character outside single quotes.
+ * Throws on an unterminated quote.
+ */
+export function splitCommand(text: string): string[] {
+  const words: string[] = []
+  let word = ''
+  let inWord = false
+  let quote: '"' | "'" | null = null
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? ''
+    if (quote) {
+      if (ch === quote) quote = null
+      else if (ch === '\\' && quote === '"' && i + 1 < text.length) word += text[++i]
+      else word += ch
+    } else if (ch === '"' || ch === "'") {
+      quote = ch
+      inWord = true
+    } else if (ch === '\\' && i + 1 < text.length) {
+      word += text[++i]
+      inWord = true
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word)
+      word = ''
+      inWord = false
+    } else {
+      word += ch
+      inWord = true
+    }
+  }
+  if (quote) throw new Error(`unterminated ${quote === '"' ? 'double' : 'single'} quote`)
+  if (inWord) words.push(word)
+  return words
 }
 
 const toNumberIfInteger = (text: string): number | string => (/^\s*\d+\s*$/.test(text) ? Number(text) : text.trim())
@@ -68,13 +108,19 @@ function resources(form: DeployForm): Container['resources'] | undefined {
   return Object.keys(out).length ? out : undefined
 }
 
-/** The Deployment (and Service) the form describes. Empty optional fields are left out. */
+/**
+ * The Deployment (and Service) the form describes. Empty optional fields are left out. Throws
+ * (naming the field) only for what cannot be written at all: an unterminated quote in the command.
+ */
 export function objectsFromForm(form: DeployForm): { deployment: Deployment; service: Service | null } {
   const name = form.name.trim() || nameFromImage(form.image)
   const namespace = form.namespace.trim() || 'default'
   const labels = { app: name }
   const ports = parsePorts(form.ports)
   const container: Container = { name, image: form.image.trim() }
+  if (form.pullPolicy) container.imagePullPolicy = form.pullPolicy
+  const command = splitCommand(form.command)
+  if (command.length) container.command = command
   if (ports.length) container.ports = ports
   const env: EnvVar[] = form.env.filter((e) => e.key.trim() !== '').map((e) => ({ name: e.key.trim(), value: e.value }))
   if (env.length) container.env = env
@@ -116,7 +162,7 @@ export function formYaml(form: DeployForm): string {
     .join('---\n')
 }
 
-export type DeployField = 'name' | 'namespace' | 'image' | 'replicas' | 'ports' | 'env' | 'resources' | 'nodeSelector' | 'expose'
+export type DeployField = 'name' | 'namespace' | 'image' | 'command' | 'replicas' | 'ports' | 'env' | 'resources' | 'nodeSelector' | 'expose'
 
 /** Which form field a Status cause's field path belongs to; null when none fits (shown at the top). */
 export function formFieldOf(path: string | undefined, kind: 'Deployment' | 'Service'): DeployField | null {
@@ -126,6 +172,7 @@ export function formFieldOf(path: string | undefined, kind: 'Deployment' | 'Serv
     [/^metadata\.namespace$/, 'namespace'],
     [/^spec\.replicas$/, 'replicas'],
     [/containers\[\d+\]\.image$/, 'image'],
+    [/containers\[\d+\]\.(command|args)/, 'command'],
     [/containers\[\d+\]\.ports/, 'ports'],
     [/containers\[\d+\]\.env/, 'env'],
     [/containers\[\d+\]\.resources/, 'resources'],
