@@ -81,6 +81,12 @@ describe('objectsFromForm', () => {
 })
 
 describe('formYaml', () => {
+  it('writes repeated labels out, without anchors or aliases', () => {
+    const text = formYaml(form({ name: 'web', image: 'nginx', ports: '80', expose: 'ClusterIP' }))
+    expect(text).not.toMatch(/[&*]a\d/)
+    expect(text.match(/app: web/g)).toHaveLength(5)
+  })
+
   it('is one document per object, and parses back to them', () => {
     const f = form({ name: 'web', image: 'nginx', ports: '80', expose: 'ClusterIP' })
     const docs = parseAllDocuments(formYaml(f))

@@ -158,7 +158,8 @@ export function formYaml(form: DeployForm): string {
   const { deployment, service } = objectsFromForm(form)
   return [deployment, service]
     .filter((o) => o !== null)
-    .map((o) => stringify(o))
+    // The labels object appears three times: written out each time, not as a YAML anchor and aliases.
+    .map((o) => stringify(o, { aliasDuplicateObjects: false }))
     .join('---\n')
 }
 
