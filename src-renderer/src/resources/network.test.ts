@@ -3,7 +3,7 @@ import { makeService } from '../../../src-main/api/testing/builders.ts'
 import { container, makePod } from '../../../src-main/api/testing/builders.ts'
 import type { Node, Service } from '../../../src-main/api/types/core.ts'
 import type { Tone } from '../connection.ts'
-import { backendsText, backendsTone, dnsNames, dnsTarget, nodePortLinks, serviceBackends, servicePortsText, type ServiceBackends } from './network.ts'
+import { backendsText, backendsTone, clusterIpText, dnsNames, dnsTarget, nodePortLinks, serviceBackends, servicePortsText, type ServiceBackends } from './network.ts'
 
 describe('services', () => {
   it.each([
@@ -62,4 +62,13 @@ describe('nodePortLinks', () => {
   it('has none for a ClusterIP service', () => {
     expect(nodePortLinks(makeService('web').withSpec({ type: 'ClusterIP' }).obj(), nodes)).toEqual([])
   })
+})
+
+describe('clusterIpText', () => {
+  it.each([
+    [{ clusterIP: '10.96.0.7' }, '10.96.0.7'],
+    [{ clusterIP: 'None' }, 'None'],
+    [{ type: 'ExternalName' as const, externalName: 'example.org' }, '—'],
+    [{}, 'pending'],
+  ])('%j', (spec, text) => expect(clusterIpText({ ...makeService('s').obj(), spec })).toBe(text))
 })

@@ -67,11 +67,17 @@ export function backendsTone(b: ServiceBackends | null): Tone {
   return b.ready === b.total ? 'ok' : b.ready === 0 ? 'error' : 'warning'
 }
 
+/** The ClusterIP, "None" for a headless service, "—" for an ExternalName, "pending" until allocated. */
+export function clusterIpText(svc: Service): string {
+  if (svc.spec?.type === 'ExternalName') return '—'
+  return svc.spec?.clusterIP || 'pending'
+}
+
 export const serviceColumns: ColumnSpec<Service>[] = [
   nameColumn(),
   namespaceColumn(),
   { id: 'type', label: 'Type', width: '7rem', text: (s) => s.spec?.type ?? 'ClusterIP' },
-  { id: 'clusterIP', label: 'Cluster IP', width: '8rem', text: (s) => s.spec?.clusterIP ?? '', sortValue: (s) => ipSortKey(s.spec?.clusterIP) },
+  { id: 'clusterIP', label: 'Cluster IP', width: '8rem', text: clusterIpText, sortValue: (s) => ipSortKey(s.spec?.clusterIP) },
   { id: 'ports', label: 'Ports', width: 'minmax(8rem, 1.5fr)', text: servicePortsText },
   {
     id: 'endpoints',
