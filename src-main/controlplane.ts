@@ -15,6 +15,7 @@ import { GarbageCollector } from './controllers/garbagecollector/garbage-collect
 import { NamespaceController } from './controllers/namespace/namespace-controller.ts'
 import { NodeIpamController } from './controllers/nodeipam/nodeipam-controller.ts'
 import { ControllerManager, selectControllers } from './controllers/manager.ts'
+import type { InstallKeyRequest } from './api/install-key.ts'
 import { EventRecorder } from './apiserver/events.ts'
 import { systemContext } from './apiserver/api-server.ts'
 import { podSyncComponent } from './nodeagent/podsync/component.ts'
@@ -97,15 +98,7 @@ export interface ClusterPublicKey {
 }
 
 /** A one-time password login to install the cluster key; the password is never stored. */
-export interface InstallClusterKeyOptions {
-  host: string
-  port?: number
-  user: string
-  password: string
-  /** The host key's fingerprint as the user checked it; or trustOnFirstUse. */
-  hostKeyFingerprint?: string
-  trustOnFirstUse?: boolean
-}
+export type InstallClusterKeyOptions = InstallKeyRequest
 
 export interface NodeConnectionChange {
   /** The node's connection after the change, or null when the node was forgotten. */

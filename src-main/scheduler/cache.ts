@@ -10,7 +10,8 @@
 import type { Namespace, Node, Pod, Service } from '../api/index.ts'
 import { NodeInfo, normalizeImage } from './framework/node-info.ts'
 import { podInfo, type PodInfo } from './framework/pod-info.ts'
-import { isTerminal, type Snapshot } from './framework/snapshot.ts'
+import { DomainValues, isTerminal, type Snapshot } from './framework/snapshot.ts'
+import { PodIndex } from './framework/pod-index.ts'
 
 interface PodState {
   info: PodInfo
@@ -25,6 +26,8 @@ export class SchedulerCache implements Snapshot {
   private readonly namespaceLabelsByName = new Map<string, Readonly<Record<string, string>>>()
   private readonly servicesByNamespace = new Map<string, Map<string, Service>>()
   private list: NodeInfo[] | null = null
+  readonly podIndex = new PodIndex()
+  private readonly domains = new DomainValues(() => this.nodes())
 
   // --- Snapshot ---------------------------------------------------------------------------------
 
@@ -46,6 +49,10 @@ export class SchedulerCache implements Snapshot {
     return this.imageCounts.get(normalizeImage(image)) ?? 0
   }
 
+  domainValues(key: string): ReadonlySet<string> {
+    return this.domains.get(key)
+  }
+
   services(namespace: string): readonly Service[] {
     return [...(this.servicesByNamespace.get(namespace)?.values() ?? [])]
   }
@@ -57,6 +64,8 @@ export class SchedulerCache implements Snapshot {
     let info = this.infos.get(name)
     if (!info) this.infos.set(name, (info = new NodeInfo(name)))
     if (!info.node) this.list = null
+    // Heartbeats change nothing here; only new labels change the topology domains.
+    if (!info.node || JSON.stringify(info.node.metadata.labels) !== JSON.stringify(node.metadata.labels)) this.domains.reset()
     this.countImages(info, -1)
     info.setNode(node)
     this.countImages(info, 1)
@@ -67,6 +76,7 @@ export class SchedulerCache implements Snapshot {
     if (!info) return
     this.countImages(info, -1)
     this.list = null
+    this.domains.reset()
     // Pods still bound there keep their entry until they go, as Kubernetes' cache keeps a ghost node.
     if (info.pods.size === 0) this.infos.delete(name)
     else info.node = null
@@ -107,13 +117,16 @@ export class SchedulerCache implements Snapshot {
     this.place(uid, { info, node: nodeName, assumed: false })
   }
 
-  removePod(uid: string): void {
+  /** Stops counting a pod; true when it was counted somewhere. */
+  removePod(uid: string): boolean {
     const state = this.podStates.get(uid)
-    if (!state) return
+    if (!state) return false
     this.podStates.delete(uid)
+    this.podIndex.remove(uid, state.info)
     const node = this.infos.get(state.node)
     node?.removePod(uid)
     if (node && !node.node && node.pods.size === 0) this.infos.delete(state.node)
+    return true
   }
 
   /** Counts `info`'s pod on `nodeName` before its binding is echoed. */
@@ -134,8 +147,12 @@ export class SchedulerCache implements Snapshot {
 
   private place(uid: string, state: PodState): void {
     const previous = this.podStates.get(uid)
-    if (previous && previous.node !== state.node) this.infos.get(previous.node)?.removePod(uid)
+    if (previous) {
+      if (previous.node !== state.node) this.infos.get(previous.node)?.removePod(uid)
+      this.podIndex.remove(uid, previous.info)
+    }
     this.podStates.set(uid, state)
+    this.podIndex.add(uid, { info: state.info, node: state.node })
     let node = this.infos.get(state.node)
     if (!node) this.infos.set(state.node, (node = new NodeInfo(state.node)))
     node.addPod(state.info)

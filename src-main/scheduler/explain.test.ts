@@ -16,7 +16,7 @@ describe('explainPod', () => {
   it('shows every refusing plugin per node and every score of the feasible ones', async () => {
     await s.api.create(ref.pods('default'), podRequesting('web', { memory: '1Gi' }), admin)
     const e = await explainPod(s.api, 'default', 'web', admin)
-    expect(e).toMatchObject({ kind: 'SchedulingExplanation', apiVersion: 'coxswain.dev/v1alpha1', metadata: { name: 'web', namespace: 'default' }, wouldSchedule: 'big', message: 'would be placed on big' })
+    expect(e).toMatchObject({ kind: 'SchedulingExplanation', apiVersion: 'coxswain.dev/v1alpha1', metadata: { name: 'web', namespace: 'default' }, schedulerName: 'default-scheduler', wouldSchedule: 'big', message: 'would be placed on big' })
     expect(e.nodes.map((n) => [n.node, n.feasible, n.filters.map((f) => `${f.plugin}: ${f.reasons.join('; ')}`)])).toEqual([
       ['big', true, []],
       ['off', false, ['NodeUnschedulable: node(s) were unschedulable', 'TaintToleration: node(s) had untolerated taint {k: v}', 'NodeResourcesFit: Insufficient memory']],

@@ -1,5 +1,5 @@
 // The scheduler's debug view: for one pod, every node's filter verdict (every refusing plugin, not
-// just the first) and every score, as the default profile sees the cluster right now. Read-only
+// just the first) and every score, as the pod's scheduler profile sees the cluster right now. Read-only
 // and independent of the running scheduler: it lists nodes, pods, namespaces and services through
 // the API server and runs one explain-mode cycle. A pod already bound is explained as if it were
 // being placed again (its own requests are left out of its node).
@@ -11,7 +11,7 @@ import { runCycle } from './framework/cycle.ts'
 import { seededRandom } from './framework/random.ts'
 import { snapshotFromLists } from './framework/snapshot.ts'
 import type { Code } from './framework/types.ts'
-import { defaultProfile, type Profile } from './profile.ts'
+import { DEFAULT_PROFILES, DEFAULT_SCHEDULER_NAME, type Profile } from './profile.ts'
 import { explainFailure } from './scheduler.ts'
 
 export const EXPLANATION_API_VERSION = 'coxswain.dev/v1alpha1'
@@ -47,7 +47,9 @@ export interface SchedulingExplanation {
   metadata: { name: string; namespace: string }
   /** Where the pod is bound now, if anywhere. */
   nodeName?: string
-  /** The node the default profile would choose now, or null. */
+  /** The profile that explains it (the pod's schedulerName, else default-scheduler). */
+  schedulerName: string
+  /** The node that profile would choose now, or null. */
   wouldSchedule: string | null
   /** "0/3 nodes are available: …" when no node fits, else "would be placed on node-2". */
   message: string
@@ -57,8 +59,12 @@ export interface SchedulingExplanation {
   nodes: NodeExplanation[]
 }
 
-export async function explainPod(api: ApiServerVerbs, namespace: string, name: string, ctx: RequestContext, profile: Profile = defaultProfile()): Promise<SchedulingExplanation> {
+export async function explainPod(api: ApiServerVerbs, namespace: string, name: string, ctx: RequestContext, profiles: readonly Profile[] = DEFAULT_PROFILES): Promise<SchedulingExplanation> {
   const pod = (await api.get(resourceRef(RESOURCES.pods, namespace, name), ctx)) as Pod
+  const schedulerName = pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME
+  // A pod of a scheduler Coxswain does not run is explained by the default profile.
+  const profile = profiles.find((p) => p.schedulerName === schedulerName) ?? profiles[0]
+  if (!profile) throw new Error('no scheduler profile to explain with')
   const [nodes, pods, namespaces, services] = await Promise.all([
     api.list(RESOURCES.nodes, {}, ctx),
     api.list(RESOURCES.pods, {}, ctx),
@@ -82,6 +88,7 @@ export async function explainPod(api: ApiServerVerbs, namespace: string, name: s
     apiVersion: EXPLANATION_API_VERSION,
     kind: EXPLANATION_KIND,
     metadata: { name, namespace },
+    schedulerName: profile.schedulerName,
     ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     wouldSchedule: result.node,
     message: result.node ? `would be placed on ${result.node}` : explainFailure(result),

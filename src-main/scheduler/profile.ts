@@ -18,6 +18,8 @@ import { balancedAllocation } from './plugins/balanced-allocation.ts'
 import { imageLocality } from './plugins/image-locality.ts'
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler'
+/** The second built-in profile: MostAllocated packs pods onto as few machines as fit them. */
+export const BIN_PACKING_SCHEDULER_NAME = 'bin-packing-scheduler'
 
 export interface Profile {
   /** The spec.schedulerName pods pick this profile by. */
@@ -78,3 +80,10 @@ export function defaultProfile(options: ProfileOptions = {}): Profile {
     ...(options.percentageOfNodesToScore !== undefined ? { percentageOfNodesToScore: options.percentageOfNodesToScore } : {}),
   }
 }
+
+/**
+ * The profiles the scheduler runs by default, picked by `spec.schedulerName`: `default-scheduler`
+ * (empty too) spreads load; `bin-packing-scheduler` fills the busiest machine that fits first, so
+ * others stay free (or can be switched off).
+ */
+export const DEFAULT_PROFILES: readonly Profile[] = [defaultProfile(), defaultProfile({ schedulerName: BIN_PACKING_SCHEDULER_NAME, scoring: 'MostAllocated' })]

@@ -38,7 +38,7 @@ describe('SchedulingQueue', () => {
     if (!entry) throw new Error('no entry')
     q.parkUnschedulable(entry)
     expect(q.size).toEqual({ active: 0, backoff: 0, unschedulable: 1 })
-    q.moveAllUnschedulable()
+    q.moveUnschedulable()
     expect(q.size).toEqual({ active: 0, backoff: 1, unschedulable: 0 })
     await eventually(() => q.size.active === 1, 'the backoff to end')
     expect(q.pop()?.key).toBe('default/a')
@@ -51,7 +51,7 @@ describe('SchedulingQueue', () => {
     if (!entry) throw new Error('no entry')
     q.parkUnschedulable(entry)
     clock += 1000
-    q.moveAllUnschedulable()
+    q.moveUnschedulable()
     expect(q.size.active).toBe(1)
   })
 
@@ -83,5 +83,19 @@ describe('SchedulingQueue', () => {
     q.delete('default/a')
     q.delete('default/b')
     expect(q.size).toEqual({ active: 0, backoff: 0, unschedulable: 0 })
+  })
+
+  it('wakes only the parked pods an event may help', () => {
+    const q = make()
+    q.addOrUpdate('default/a', pod('a'))
+    q.addOrUpdate('default/b', pod('b'))
+    const a = q.pop()
+    const b = q.pop()
+    if (!a || !b) throw new Error('no entries')
+    q.parkUnschedulable(a, new Set(['NodeAffinity']))
+    q.parkUnschedulable(b, new Set(['NodeResourcesFit']))
+    clock += 1000
+    q.moveUnschedulable((e) => e.rejectedBy.has('NodeResourcesFit'))
+    expect([q.pop()?.key, q.size.unschedulable]).toEqual(['default/b', 1])
   })
 })

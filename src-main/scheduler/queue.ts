@@ -20,6 +20,8 @@ export interface QueuedPod {
   lastFailureMs: number
   /** When it became unschedulable (ms). */
   unschedulableSinceMs: number
+  /** The plugins that refused it last time (decides which cluster events wake it). */
+  rejectedBy: ReadonlySet<string>
 }
 
 export interface SchedulingQueueOptions {
@@ -94,7 +96,7 @@ export class SchedulingQueue {
       this.activateOrBackoff(parked)
       return
     }
-    this.toActive({ key, pod, attempts: 0, lastFailureMs: 0, unschedulableSinceMs: 0 })
+    this.toActive({ key, pod, attempts: 0, lastFailureMs: 0, unschedulableSinceMs: 0, rejectedBy: new Set() })
   }
 
   delete(key: string): void {
@@ -113,9 +115,10 @@ export class SchedulingQueue {
     return first.value
   }
 
-  /** After a cycle found no node: park until the cluster changes. */
-  parkUnschedulable(entry: QueuedPod): void {
+  /** After a cycle found no node: park until the cluster changes in a way that may help (see moveUnschedulable). */
+  parkUnschedulable(entry: QueuedPod, rejectedBy: ReadonlySet<string> = new Set()): void {
     if (this.closed) return
+    entry.rejectedBy = rejectedBy
     entry.attempts++
     entry.lastFailureMs = this.now()
     entry.unschedulableSinceMs = entry.lastFailureMs
@@ -130,12 +133,13 @@ export class SchedulingQueue {
     this.activateOrBackoff(entry)
   }
 
-  /** Something changed that may let parked pods fit: every one goes back (or to backoff if early). */
-  moveAllUnschedulable(): void {
-    if (this.unschedulable.size === 0) return
-    const parked = [...this.unschedulable.values()]
-    this.unschedulable.clear()
-    for (const entry of parked) this.activateOrBackoff(entry)
+  /** Something changed: the parked pods it may help go back (or to backoff if early); all of them without `helps`. */
+  moveUnschedulable(helps: (entry: QueuedPod) => boolean = () => true): void {
+    for (const entry of [...this.unschedulable.values()]) {
+      if (!helps(entry)) continue
+      this.unschedulable.delete(entry.key)
+      this.activateOrBackoff(entry)
+    }
   }
 
   backoffMs(attempts: number): number {

@@ -127,4 +127,37 @@ describe('Scheduler', () => {
     expect(await nodeOf('other')).toBeUndefined()
     expect((await getPod('other')).status?.conditions?.find((c) => c.type === 'PodScheduled')).toBeUndefined()
   })
+
+  it('lets go of a parked pod someone else binds: PodScheduled turns True and stays', async () => {
+    await createNode(s.api, makeNode('n1').withAllocatable({ memory: '1Gi' }).obj(), admin)
+    await start()
+    await create(podRequesting('late', { memory: '2Gi' }))
+    const message = '0/1 nodes are available: 1 Insufficient memory.'
+    await eventually(async () => (await getPod('late')).status?.conditions?.some((c) => c.message === message) === true, 'late refused')
+    // Bound by hand while parked; the node added next wakes the parked pods, and this one must not be touched.
+    await s.api.create(ref.pods('default', 'late', 'binding'), { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'late' }, target: { kind: 'Node', name: 'n1' } }, admin)
+    await s.api.create(ref.nodes(), makeNode('n2').obj(), admin)
+    await eventually(async () => (await getPod('late')).status?.conditions?.find((c) => c.type === 'PodScheduled')?.status === 'True', 'PodScheduled=True')
+    expect((await getPod('late')).spec?.nodeName).toBe('n1')
+  })
+
+  it('packs pods with schedulerName bin-packing-scheduler onto the busiest node that fits, and signs its events so', async () => {
+    await createNode(s.api, makeNode('n1').obj(), admin)
+    await createNode(s.api, makeNode('n2').obj(), admin)
+    await start()
+    const busy = podRequesting('busy', { cpu: '2', memory: '2Gi' })
+    if (busy.spec) busy.spec.nodeName = 'n2'
+    await create(busy)
+    for (const name of ['packed-1', 'packed-2']) {
+      const pod = podRequesting(name, { cpu: '500m', memory: '512Mi' })
+      if (pod.spec) pod.spec.schedulerName = 'bin-packing-scheduler'
+      await create(pod)
+    }
+    await create(podRequesting('spread', { cpu: '500m', memory: '512Mi' }))
+    await eventually(async () => (await Promise.all(['packed-1', 'packed-2', 'spread'].map(nodeOf))).every((n) => n !== undefined), 'all three bound')
+    expect(await Promise.all(['packed-1', 'packed-2', 'spread'].map(nodeOf))).toEqual(['n2', 'n2', 'n1'])
+    await eventually(async () => (await events()).some((e) => e.involvedObject.name === 'packed-1' && e.reason === 'Scheduled'), 'packed-1 Scheduled event')
+    expect((await events()).find((e) => e.involvedObject.name === 'packed-1' && e.reason === 'Scheduled')?.source?.component).toBe('bin-packing-scheduler')
+  })
 })
+

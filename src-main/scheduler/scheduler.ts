@@ -1,5 +1,6 @@
-// The scheduler: a cluster controller that places every unbound pod whose schedulerName is its
-// profile's, one cycle at a time, and binds it through the API server's pods/binding.
+// The scheduler: a cluster controller that places every unbound pod whose schedulerName is one of
+// its profiles' (default-scheduler, bin-packing-scheduler), one cycle at a time, and binds it
+// through the API server's pods/binding.
 //
 //   pod/node/service/namespace informers ─▶ cache (+ assumed pods)      ┐
 //   unbound pods ─▶ queue ─▶ cycle (framework/cycle.ts) over the cache ─┤
@@ -24,12 +25,13 @@ import type { Logger } from '../util/log.ts'
 import { SchedulerCache } from './cache.ts'
 import { runCycle, type CycleResult } from './framework/cycle.ts'
 import { fitErrorMessage } from './framework/fit-error.ts'
-import { podInfo, podKey } from './framework/pod-info.ts'
+import { podInfo, podKey, type PodInfo } from './framework/pod-info.ts'
 import { seededRandom, type Random } from './framework/random.ts'
 import { isTerminal } from './framework/snapshot.ts'
 import type { Status } from './framework/types.ts'
-import { defaultProfile, DEFAULT_SCHEDULER_NAME, type Profile } from './profile.ts'
+import { DEFAULT_PROFILES, DEFAULT_SCHEDULER_NAME, type Profile } from './profile.ts'
 import { SchedulingQueue, type QueuedPod } from './queue.ts'
+import { mayHelp, type ClusterEvent } from './events.ts'
 
 export const SCHEDULER_COMPONENT = DEFAULT_SCHEDULER_NAME
 export const REASON_FAILED_SCHEDULING = 'FailedScheduling'
@@ -43,7 +45,8 @@ export interface SchedulerOptions {
   informers: InformerFactory
   log: Logger
   now: () => Date
-  profile?: Profile
+  /** One per schedulerName this scheduler answers to; default DEFAULT_PROFILES. */
+  profiles?: readonly Profile[]
   /** Seeds tie-breaking between equal nodes; random by default. */
   seed?: number
   initialBackoffMs?: number
@@ -54,9 +57,10 @@ export class Scheduler implements ManagedController {
   private readonly api: ApiServerVerbs
   private readonly log: Logger
   private readonly now: () => Date
-  private readonly profile: Profile
+  private readonly profiles: ReadonlyMap<string, Profile>
   private readonly random: Random
-  private readonly events: EventRecorder
+  /** One recorder per profile: an event's source is the scheduler name that acted, as in Kubernetes. */
+  private readonly events: ReadonlyMap<string, EventRecorder>
   private readonly pods: Informer<Pod>
   readonly cache = new SchedulerCache()
   readonly queue: SchedulingQueue
@@ -70,9 +74,9 @@ export class Scheduler implements ManagedController {
     this.api = options.api
     this.log = options.log
     this.now = options.now
-    this.profile = options.profile ?? defaultProfile()
+    this.profiles = new Map((options.profiles ?? DEFAULT_PROFILES).map((p) => [p.schedulerName, p]))
     this.random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32))
-    this.events = new EventRecorder({ api: options.api, source: { component: this.profile.schedulerName }, now: options.now, log: options.log })
+    this.events = new Map([...this.profiles.keys()].map((name) => [name, new EventRecorder({ api: options.api, source: { component: name }, now: options.now, log: options.log })]))
     this.queue = new SchedulingQueue({
       onActive: () => this.wake(),
       ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
@@ -105,7 +109,7 @@ export class Scheduler implements ManagedController {
     this.running = false
     this.queue.close()
     await Promise.allSettled([...this.bindings])
-    await this.events.flush()
+    await Promise.all([...this.events.values()].map((e) => e.flush()))
   }
 
   /** Nothing queued to place now and no binding in flight (parked and backing-off pods may remain). */
@@ -113,12 +117,18 @@ export class Scheduler implements ManagedController {
     return this.queue.size.active === 0 && this.bindings.size === 0
   }
 
-  private responsibleFor(pod: Pod): boolean {
-    return (pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME) === this.profile.schedulerName
+  private profileFor(pod: Pod): Profile | undefined {
+    return this.profiles.get(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME)
   }
 
+  /** Records an event about `pod` as the scheduler name it asked for. */
+  private event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.events.get(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME)?.event(pod, type, reason, message)
+  }
+
+  /** Unbound, alive, ours — and not already placed by us with its binding on the way. */
   private needsScheduling(pod: Pod): boolean {
-    return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && !isTerminal(pod) && this.responsibleFor(pod)
+    return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && !isTerminal(pod) && this.profileFor(pod) !== undefined && !this.cache.isAssumed(pod.metadata.uid ?? '')
   }
 
   private watchPods(): void {
@@ -126,7 +136,7 @@ export class Scheduler implements ManagedController {
       add: (pod) => {
         if (pod.spec?.nodeName) {
           this.cache.setPod(pod)
-          this.queue.moveAllUnschedulable()
+          this.wakeParked('PodPlaced')
         } else if (this.needsScheduling(pod)) this.queue.addOrUpdate(podKey(pod), pod)
       },
       update: (old, pod) => {
@@ -134,21 +144,21 @@ export class Scheduler implements ManagedController {
         if (pod.spec?.nodeName) {
           this.queue.delete(key)
           this.cache.setPod(pod)
-          const freed = isTerminal(pod) && !isTerminal(old)
-          const relabelled = !sameJson(old.metadata.labels, pod.metadata.labels)
-          if (!old.spec?.nodeName || freed || relabelled) this.queue.moveAllUnschedulable()
+          if (isTerminal(pod) && !isTerminal(old)) this.wakeParked('PodGone')
+          else if (!old.spec?.nodeName) this.wakeParked('PodPlaced')
+          else if (!sameJson(old.metadata.labels, pod.metadata.labels)) this.wakeParked('PodRelabelled')
         } else if (this.needsScheduling(pod)) {
           // Our own status writes (PodScheduled=False) come back here: only a changed spec or labels make it worth another try.
           if (!this.queue.has(key) || !sameJson(old.spec, pod.spec) || !sameJson(old.metadata.labels, pod.metadata.labels)) this.queue.addOrUpdate(key, pod)
-        } else {
+        } else if (!this.cache.isAssumed(pod.metadata.uid ?? '')) {
           this.queue.delete(key)
           this.cache.setPod(pod)
         }
       },
       delete: (pod) => {
         this.queue.delete(podKey(pod))
-        if (pod.metadata.uid) this.cache.removePod(pod.metadata.uid)
-        if (pod.spec?.nodeName) this.queue.moveAllUnschedulable()
+        // Whatever it held (bound, or assumed by us) is free now.
+        if (this.cache.removePod(pod.metadata.uid ?? '')) this.wakeParked('PodGone')
       },
     })
   }
@@ -157,14 +167,19 @@ export class Scheduler implements ManagedController {
     nodes.addHandlers({
       add: (node) => {
         this.cache.setNode(node)
-        this.queue.moveAllUnschedulable()
+        this.wakeParked('NodeChange')
       },
       update: (old, node) => {
         this.cache.setNode(node)
-        if (nodeChangeMayHelp(old, node)) this.queue.moveAllUnschedulable()
+        if (nodeChangeMayHelp(old, node)) this.wakeParked('NodeChange')
       },
       delete: (node) => this.cache.removeNode(node.metadata.name ?? ''),
     })
+  }
+
+  /** Sends the parked pods `event` may help back to the queue. */
+  private wakeParked(event: ClusterEvent): void {
+    this.queue.moveUnschedulable((entry) => mayHelp(event, entry.rejectedBy))
   }
 
   private wake(): void {
@@ -194,18 +209,22 @@ export class Scheduler implements ManagedController {
     const pod = this.pods.get(entry.key) ?? entry.pod
     if (!this.needsScheduling(pod) || pod.metadata.uid !== entry.pod.metadata.uid) return
     entry.pod = pod
-    let result: CycleResult
+    let info: PodInfo
     try {
-      result = runCycle(this.profile, pod, this.cache, { random: this.random, startIndex: this.startIndex, info: podInfo(pod) })
+      info = podInfo(pod)
     } catch (err) {
-      result = { node: null, verdicts: [], podRefusal: { code: 'Error', reasons: [(err as Error).message] }, allNodes: this.cache.nodes().length, nextStartIndex: this.startIndex }
+      this.unschedulable(entry, { node: null, verdicts: [], podRefusal: { code: 'Error', reasons: [`invalid pod: ${(err as Error).message}`] }, allNodes: this.cache.nodes().length, nextStartIndex: this.startIndex })
+      return
     }
+    const profile = this.profileFor(pod)
+    if (!profile) return
+    const result = runCycle(profile, pod, this.cache, { random: this.random, startIndex: this.startIndex, info })
     this.startIndex = result.nextStartIndex
     if (result.node === null) {
       this.unschedulable(entry, result)
       return
     }
-    this.cache.assume(podInfo(pod), result.node)
+    this.cache.assume(info, result.node)
     const binding = this.bind(entry, result.node).finally(() => this.bindings.delete(binding))
     this.bindings.add(binding)
   }
@@ -221,17 +240,17 @@ export class Scheduler implements ManagedController {
     }
     try {
       await this.api.create(resourceRef(RESOURCES.pods, namespace, name, 'binding'), body, this.ctx)
-      this.events.event(pod, 'Normal', REASON_SCHEDULED, `Successfully assigned ${namespace}/${name} to ${nodeName}`)
+      this.event(pod, 'Normal', REASON_SCHEDULED, `Successfully assigned ${namespace}/${name} to ${nodeName}`)
     } catch (err) {
       this.cache.forget(uid ?? '')
-      this.queue.moveAllUnschedulable()
+      this.wakeParked('PodGone')
       // Gone, or bound by someone else meanwhile: nothing left to do; the informer tells the cache.
       if (isApiError(err) && (err.code === 404 || err.code === 409)) {
         this.log.debug('binding not needed any more', { pod: entry.key, node: nodeName, err })
         return
       }
       this.log.warn('binding failed; will retry', { pod: entry.key, node: nodeName, err })
-      this.events.event(pod, 'Warning', REASON_FAILED_SCHEDULING, `Binding rejected: ${(err as Error).message}`)
+      this.event(pod, 'Warning', REASON_FAILED_SCHEDULING, `Binding rejected: ${(err as Error).message}`)
       if (this.running) this.queue.retryAfterBackoff(entry)
     }
   }
@@ -240,13 +259,13 @@ export class Scheduler implements ManagedController {
     const message = explainFailure(result)
     const pod = entry.pod
     this.log.debug('pod is unschedulable', { pod: entry.key, message })
-    this.events.event(pod, 'Warning', REASON_FAILED_SCHEDULING, message)
+    this.event(pod, 'Warning', REASON_FAILED_SCHEDULING, message)
     if (result.podRefusal?.code === 'Error') this.queue.retryAfterBackoff(entry)
-    else this.queue.parkUnschedulable(entry)
+    else this.queue.parkUnschedulable(entry, rejectingPlugins(result))
     void this.markUnschedulable(pod, message)
   }
 
-  /** PodScheduled=False with Kubernetes' reason, unless the pod already says exactly that. */
+  /** PodScheduled=False with Kubernetes' reason, unless the pod already says exactly that (or has changed since). */
   private async markUnschedulable(pod: Pod, message: string): Promise<void> {
     const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled')
     if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return
@@ -255,13 +274,22 @@ export class Scheduler implements ManagedController {
       await this.api.patch(
         resourceRef(RESOURCES.pods, pod.metadata.namespace, pod.metadata.name, 'status'),
         'application/strategic-merge-patch+json',
-        { metadata: { uid: pod.metadata.uid }, status: { conditions: [condition] } },
+        // The version the cycle judged: if the pod changed since (bound, edited), this refusal is stale.
+        { metadata: { uid: pod.metadata.uid, resourceVersion: pod.metadata.resourceVersion }, status: { conditions: [condition] } },
         this.ctx,
       )
     } catch (err) {
-      if (!(isApiError(err) && err.code === 404)) this.log.warn('could not mark pod unschedulable', { pod: podKey(pod), err })
+      if (!(isApiError(err) && (err.code === 404 || err.code === 409))) this.log.warn('could not mark pod unschedulable', { pod: podKey(pod), err })
     }
   }
+}
+
+/** The plugins that refused the pod anywhere in a cycle. */
+function rejectingPlugins(result: CycleResult): Set<string> {
+  const plugins = new Set<string>()
+  if (result.podRefusal?.plugin) plugins.add(result.podRefusal.plugin)
+  for (const v of result.verdicts) for (const r of v.refusals) if (r.plugin) plugins.add(r.plugin)
+  return plugins
 }
 
 /** The FailedScheduling message for a cycle that placed nothing. */

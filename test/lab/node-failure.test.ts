@@ -30,7 +30,7 @@ import { loadOrCreateToken, READONLY_TOKEN_FILE } from '../../src-main/server/to
 import { createLogger } from '../../src-main/util/log.ts'
 import { Kubectl, KUBECTL_VERSIONS, kubectlAvailable } from '../kubectl/support/kubectl.ts'
 
-const quiet = createLogger({ suite: 'lab/node-failure' }, (line) => process.stderr.write(line + '\n'), 'warn')
+const quiet = createLogger({ suite: 'lab/node-failure' }, (line) => process.stderr.write(line + '\n'), (process.env.COXSWAIN_LOG_LEVEL as 'info' | undefined) ?? 'warn')
 const ctx = systemContext('lab-test')
 const NS = 'default'
 const UNREACHABLE = 'node.kubernetes.io/unreachable'

@@ -13,16 +13,11 @@
 // are told apart by the `controller-revision-hash` label (the template's hash); Coxswain keeps no
 // ControllerRevision objects, so `kubectl rollout undo daemonset` is not supported.
 
-import type { DaemonSet, DaemonSetStatus, KubeObject, Node, Pod } from '../../api/index.ts'
-import { labelSelectorAsSelector, matchesLabels } from '../../api/selectors/labels.ts'
-import { systemContext } from '../../apiserver/api-server.ts'
-import { EventRecorder } from '../../apiserver/events.ts'
+import { KeyedController, NAMESPACE_INDEX, indexByNamespace, ownersSelecting, resolveControllerKey } from '../workloads/keyed-controller.ts'
+import type { DaemonSet, DaemonSetStatus, Node, Pod } from '../../api/index.ts'
 import { RESOURCES, resourceRef } from '../../apiserver/resources.ts'
-import type { ApiServerVerbs, RequestContext } from '../../apiserver/types.ts'
-import type { Logger } from '../../util/log.ts'
 import { objectKey, splitKey, type Informer } from '../informer.ts'
-import type { ControllerContext, ManagedController } from '../manager.ts'
-import { RetryQueue } from '../queue.ts'
+import type { ControllerContext } from '../manager.ts'
 import { claimObjects, controllerOf, controllerReference } from '../workloads/controller-ref.ts'
 import { Expectations } from '../workloads/expectations.ts'
 import { scaledValue } from '../workloads/int-or-percent.ts'
@@ -32,7 +27,6 @@ import { canonicalJson, computeTemplateHash } from '../workloads/template-hash.t
 import { daemonTolerations, eligibility } from './node-eligibility.ts'
 
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash'
-const NAMESPACE_INDEX = 'namespace'
 
 const isCurrent = (pod: Pod, hash: string): boolean => pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash
 
@@ -50,30 +44,20 @@ export function surplus(active: readonly Pod[], hash: string, surge: boolean): P
   return oldestFirst.filter((p) => !keep.includes(p))
 }
 
-export class DaemonSetController implements ManagedController {
-  private readonly api: ApiServerVerbs
-  private readonly log: Logger
-  private readonly now: () => Date
-  private readonly ctx: RequestContext = systemContext('daemonset-controller')
+export class DaemonSetController extends KeyedController {
   private readonly daemonSets: Informer<DaemonSet>
   private readonly nodes: Informer<Node>
   private readonly pods: Informer<Pod>
-  private readonly queue: RetryQueue
   private readonly expectations: Expectations
-  private readonly events: EventRecorder
 
   constructor(context: ControllerContext) {
-    this.api = context.api
-    this.log = context.log
-    this.now = context.now
+    super(context, 'daemonset-controller')
     this.expectations = new Expectations(() => this.now().getTime())
-    this.events = new EventRecorder({ api: this.api, source: { component: 'daemonset-controller' }, now: this.now, log: this.log })
-    this.queue = new RetryQueue({ handle: (key) => this.sync(key), log: this.log })
     this.daemonSets = context.informers.informer<DaemonSet>(RESOURCES.daemonsets)
     this.nodes = context.informers.informer<Node>(RESOURCES.nodes)
     this.pods = context.informers.informer<Pod>(RESOURCES.pods)
-    this.pods.addIndex(NAMESPACE_INDEX, (pod) => [pod.metadata.namespace ?? ''])
-    this.daemonSets.addIndex(NAMESPACE_INDEX, (ds) => [ds.metadata.namespace ?? ''])
+    indexByNamespace(this.pods)
+    indexByNamespace(this.daemonSets)
     this.daemonSets.addHandlers({
       add: (ds) => this.enqueue(ds),
       update: (_, ds) => this.enqueue(ds),
@@ -100,41 +84,19 @@ export class DaemonSetController implements ManagedController {
     })
   }
 
-  async start(): Promise<void> {
-    this.queue.start()
-  }
-
-  async stop(): Promise<void> {
-    await this.queue.stop()
-    await this.events.flush()
-  }
-
-  get idle(): boolean {
-    return this.queue.idle
-  }
-
-  private enqueue(ds: KubeObject): void {
-    this.queue.add(objectKey(ds))
-  }
-
   private enqueueAll(): void {
     for (const ds of this.daemonSets.list()) this.enqueue(ds)
   }
 
   private ownerKey(pod: Pod): string | undefined {
-    const ref = controllerOf(pod)
-    if (ref?.kind !== 'DaemonSet') return undefined
-    const key = `${pod.metadata.namespace ?? ''}/${ref.name}`
-    return this.daemonSets.get(key)?.metadata.uid === ref.uid ? key : undefined
+    return resolveControllerKey(pod, 'DaemonSet', this.daemonSets)
   }
 
   private podChanged(pod: Pod, change: 'add' | 'update' | 'delete', previous?: Pod): void {
     const owner = this.ownerKey(pod)
     if (!owner) {
       if (controllerOf(pod) || change === 'delete') return
-      for (const ds of this.daemonSets.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')) {
-        if (ds.spec?.selector && matchesLabels(labelSelectorAsSelector(ds.spec.selector), pod.metadata.labels)) this.enqueue(ds)
-      }
+      for (const ds of ownersSelecting(this.daemonSets, pod)) this.enqueue(ds)
       return
     }
     if (change === 'add' && !pod.metadata.deletionTimestamp) this.expectations.creationObserved(owner)
@@ -145,7 +107,7 @@ export class DaemonSetController implements ManagedController {
     if (change === 'update' && at !== undefined && previous && !isPodReady(previous)) this.queue.addAfter(owner, Math.max(0, at - this.now().getTime()) + 1)
   }
 
-  private async sync(key: string): Promise<void> {
+  protected async sync(key: string): Promise<void> {
     const ds = this.daemonSets.get(key)
     if (!ds) {
       this.expectations.forget(key)

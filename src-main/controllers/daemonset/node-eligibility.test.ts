@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Node, PodSpec, Taint } from '../../api/index.ts'
-import { eligibility, tolerates } from './node-eligibility.ts'
+import { eligibility } from './node-eligibility.ts'
 
 const node = (labels: Record<string, string> = {}, taints: Taint[] = [], name = 'n1'): Node => ({ metadata: { name, labels }, spec: { taints } })
 const spec = (extra: Partial<PodSpec> = {}): PodSpec => ({ containers: [{ name: 'c', image: 'busybox' }], ...extra })
@@ -31,17 +31,5 @@ describe('eligibility', () => {
     ],
   ])('%s', (_, podSpec, n, shouldRun, shouldContinueRunning) => {
     expect(eligibility(podSpec, n)).toEqual({ shouldRun, shouldContinueRunning })
-  })
-})
-
-describe('tolerates', () => {
-  it.each([
-    [{ operator: 'Exists' as const }, { key: 'any', effect: 'NoSchedule' as const }, true],
-    [{ key: 'k', operator: 'Exists' as const }, { key: 'k', value: 'v', effect: 'NoSchedule' as const }, true],
-    [{ key: 'k', value: 'v' }, { key: 'k', value: 'v', effect: 'NoSchedule' as const }, true],
-    [{ key: 'k', value: 'w' }, { key: 'k', value: 'v', effect: 'NoSchedule' as const }, false],
-    [{ key: 'k', operator: 'Exists' as const, effect: 'NoExecute' as const }, { key: 'k', effect: 'NoSchedule' as const }, false],
-  ])('%j tolerates %j: %s', (toleration, taint, expected) => {
-    expect(tolerates(toleration, taint)).toBe(expected)
   })
 })

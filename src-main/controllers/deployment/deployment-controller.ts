@@ -15,16 +15,12 @@
 // cache has seen that write (its own form of expectations), so it never acts twice on one view.
 // All state is in the API objects: a restarted controller picks a rollout up where it stood.
 
+import { KeyedController, NAMESPACE_INDEX, indexByNamespace, resolveControllerKey } from '../workloads/keyed-controller.ts'
 import type { Deployment, DeploymentStatus, KubeObject, Pod, ReplicaSet } from '../../api/index.ts'
 import { labelSelectorAsSelector, matchesLabels } from '../../api/selectors/labels.ts'
-import { systemContext } from '../../apiserver/api-server.ts'
-import { EventRecorder } from '../../apiserver/events.ts'
 import { RESOURCES, resourceRef } from '../../apiserver/resources.ts'
-import type { ApiServerVerbs, RequestContext } from '../../apiserver/types.ts'
-import type { Logger } from '../../util/log.ts'
 import { objectKey, type Informer } from '../informer.ts'
-import type { ControllerContext, ManagedController } from '../manager.ts'
-import { RetryQueue } from '../queue.ts'
+import type { ControllerContext } from '../manager.ts'
 import { claimObjects, controllerOf, controllerReference, type ClaimOptions } from '../workloads/controller-ref.ts'
 import { isApiCode, writeStatus } from '../workloads/status-writer.ts'
 import { canonicalJson, computeTemplateHash, equalIgnoringHash, POD_TEMPLATE_HASH_LABEL } from '../workloads/template-hash.ts'
@@ -61,7 +57,6 @@ import {
   totalReplicas,
 } from './rollout-math.ts'
 
-const NAMESPACE_INDEX = 'namespace'
 const CONTROLLER_UID_INDEX = 'controller-uid'
 
 interface Family {
@@ -69,30 +64,20 @@ interface Family {
   oldRSs: ReplicaSet[]
 }
 
-export class DeploymentController implements ManagedController {
-  private readonly api: ApiServerVerbs
-  private readonly log: Logger
-  private readonly now: () => Date
-  private readonly ctx: RequestContext = systemContext('deployment-controller')
+export class DeploymentController extends KeyedController {
   private readonly deployments: Informer<Deployment>
   private readonly replicaSets: Informer<ReplicaSet>
   private readonly pods: Informer<Pod>
-  private readonly queue: RetryQueue
-  private readonly events: EventRecorder
   /** uid → resourceVersion of our last write, until the cache shows it. */
   private readonly written = new Map<string, number>()
 
   constructor(context: ControllerContext) {
-    this.api = context.api
-    this.log = context.log
-    this.now = context.now
-    this.events = new EventRecorder({ api: this.api, source: { component: 'deployment-controller' }, now: this.now, log: this.log })
-    this.queue = new RetryQueue({ handle: (key) => this.sync(key), log: this.log })
+    super(context, 'deployment-controller')
     this.deployments = context.informers.informer<Deployment>(RESOURCES.deployments)
     this.replicaSets = context.informers.informer<ReplicaSet>(RESOURCES.replicasets)
     this.pods = context.informers.informer<Pod>(RESOURCES.pods)
-    this.deployments.addIndex(NAMESPACE_INDEX, (d) => [d.metadata.namespace ?? ''])
-    this.replicaSets.addIndex(NAMESPACE_INDEX, (rs) => [rs.metadata.namespace ?? ''])
+    indexByNamespace(this.deployments)
+    indexByNamespace(this.replicaSets)
     this.pods.addIndex(CONTROLLER_UID_INDEX, (pod) => {
       const uid = controllerOf(pod)?.uid
       return uid ? [uid] : []
@@ -120,28 +105,9 @@ export class DeploymentController implements ManagedController {
     this.pods.addHandlers({ delete: (pod) => this.podDeleted(pod) })
   }
 
-  async start(): Promise<void> {
-    this.queue.start()
-  }
-
-  async stop(): Promise<void> {
-    await this.queue.stop()
-    await this.events.flush()
-  }
-
-  get idle(): boolean {
-    return this.queue.idle
-  }
-
-  private enqueue(d: KubeObject): void {
-    this.queue.add(objectKey(d))
-  }
-
   private ownerOf(rs: ReplicaSet): Deployment | undefined {
-    const ref = controllerOf(rs)
-    if (!ref || ref.kind !== 'Deployment') return undefined
-    const d = this.deployments.get(`${rs.metadata.namespace ?? ''}/${ref.name}`)
-    return d?.metadata.uid === ref.uid ? d : undefined
+    const key = resolveControllerKey(rs, 'Deployment', this.deployments)
+    return key === undefined ? undefined : this.deployments.get(key)
   }
 
   private replicaSetChanged(rs: ReplicaSet): void {
@@ -181,7 +147,7 @@ export class DeploymentController implements ManagedController {
     if (obj.metadata.uid && Number.isFinite(rv)) this.written.set(obj.metadata.uid, rv)
   }
 
-  private async sync(key: string): Promise<void> {
+  protected async sync(key: string): Promise<void> {
     const cached = this.deployments.get(key)
     if (!cached) return
     const namespace = cached.metadata.namespace ?? ''

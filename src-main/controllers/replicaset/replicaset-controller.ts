@@ -6,16 +6,11 @@
 //
 //   pod/replicaset events ─▶ queue(ns/name) ─▶ sync: claim ─▶ manage (expectations) ─▶ status
 
-import type { KubeObject, Pod, ReplicaSet, ReplicaSetStatus, WorkloadCondition } from '../../api/index.ts'
-import { labelSelectorAsSelector, matchesLabels } from '../../api/selectors/labels.ts'
-import { systemContext } from '../../apiserver/api-server.ts'
-import { EventRecorder } from '../../apiserver/events.ts'
+import { KeyedController, NAMESPACE_INDEX, indexByNamespace, ownersSelecting, resolveControllerKey } from '../workloads/keyed-controller.ts'
+import type { Pod, ReplicaSet, ReplicaSetStatus, WorkloadCondition } from '../../api/index.ts'
 import { RESOURCES, resourceRef } from '../../apiserver/resources.ts'
-import type { ApiServerVerbs, RequestContext } from '../../apiserver/types.ts'
-import type { Logger } from '../../util/log.ts'
 import { objectKey, splitKey, type Informer } from '../informer.ts'
-import type { ControllerContext, ManagedController } from '../manager.ts'
-import { RetryQueue } from '../queue.ts'
+import type { ControllerContext } from '../manager.ts'
 import { claimObjects, controllerOf, controllerReference } from '../workloads/controller-ref.ts'
 import { Expectations } from '../workloads/expectations.ts'
 import { availableAtMs, isPodActive, isPodAvailable, isPodReady, isPodTerminating } from '../workloads/pod-state.ts'
@@ -27,30 +22,19 @@ import { canonicalJson } from '../workloads/template-hash.ts'
 /** Most pods created or deleted by one sync (kube-controller-manager's burstReplicas). */
 export const BURST_REPLICAS = 500
 const SLOW_START_INITIAL_BATCH = 1
-const NAMESPACE_INDEX = 'namespace'
 
-export class ReplicaSetController implements ManagedController {
-  private readonly api: ApiServerVerbs
-  private readonly log: Logger
-  private readonly now: () => Date
-  private readonly ctx: RequestContext = systemContext('replicaset-controller')
+export class ReplicaSetController extends KeyedController {
   private readonly pods: Informer<Pod>
   private readonly replicaSets: Informer<ReplicaSet>
-  private readonly queue: RetryQueue
   private readonly expectations: Expectations
-  private readonly events: EventRecorder
 
   constructor(context: ControllerContext) {
-    this.api = context.api
-    this.log = context.log
-    this.now = context.now
+    super(context, 'replicaset-controller')
     this.expectations = new Expectations(() => this.now().getTime())
-    this.events = new EventRecorder({ api: this.api, source: { component: 'replicaset-controller' }, now: this.now, log: this.log })
-    this.queue = new RetryQueue({ handle: (key) => this.sync(key), log: this.log })
     this.replicaSets = context.informers.informer<ReplicaSet>(RESOURCES.replicasets)
     this.pods = context.informers.informer<Pod>(RESOURCES.pods)
-    this.pods.addIndex(NAMESPACE_INDEX, (pod) => [pod.metadata.namespace ?? ''])
-    this.replicaSets.addIndex(NAMESPACE_INDEX, (rs) => [rs.metadata.namespace ?? ''])
+    indexByNamespace(this.pods)
+    indexByNamespace(this.replicaSets)
     this.replicaSets.addHandlers({
       add: (rs) => this.enqueue(rs),
       update: (_, rs) => this.enqueue(rs),
@@ -66,39 +50,16 @@ export class ReplicaSetController implements ManagedController {
     })
   }
 
-  async start(): Promise<void> {
-    this.queue.start()
-  }
-
-  async stop(): Promise<void> {
-    await this.queue.stop()
-    await this.events.flush()
-  }
-
-  /** No work waiting or in hand (for tests). */
-  get idle(): boolean {
-    return this.queue.idle
-  }
-
-  private enqueue(rs: KubeObject): void {
-    this.queue.add(objectKey(rs))
-  }
-
   /** The ReplicaSet (by key) controlling `pod`, if it is one we know. */
   private ownerKey(pod: Pod): string | undefined {
-    const ref = controllerOf(pod)
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined
-    const key = `${pod.metadata.namespace ?? ''}/${ref.name}`
-    const rs = this.replicaSets.get(key)
-    return rs && rs.metadata.uid === ref.uid ? key : undefined
+    return resolveControllerKey(pod, 'ReplicaSet', this.replicaSets)
   }
 
   /** An orphan: every ReplicaSet whose selector matches may want to adopt it. */
   private enqueueMatching(pod: Pod): void {
-    for (const rs of this.replicaSets.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? '')) {
-      if (rs.spec?.selector && matchesLabels(labelSelectorAsSelector(rs.spec.selector), pod.metadata.labels)) this.enqueue(rs)
-    }
+    for (const rs of ownersSelecting(this.replicaSets, pod)) this.enqueue(rs)
   }
+
 
   private podAdded(pod: Pod): void {
     const owner = this.ownerKey(pod)
@@ -137,7 +98,7 @@ export class ReplicaSetController implements ManagedController {
     this.queue.add(owner)
   }
 
-  private async sync(key: string): Promise<void> {
+  protected async sync(key: string): Promise<void> {
     const rs = this.replicaSets.get(key)
     if (!rs) {
       this.expectations.forget(key)

@@ -244,10 +244,15 @@ describe('pod sync (fake Docker, in-memory API server)', () => {
     const gonePod = makePod('gone').withContainer(spec).obj()
     gonePod.metadata.uid = 'uid-of-a-pod-deleted-while-docker-was-down'
     const stranger = runtime.seed(buildContainerCreate(gonePod, spec, { network: 'coxswain-pods', dns: { servers: [], domain: 'cluster.local' }, attempt: 0, podIP: '10.244.1.9' }))
+    // A pod bound meanwhile waits: it must not start beside the stranger.
+    const fresh = await create(makePod('fresh').withContainer(spec).obj())
     runtime.eventsBack()
     await until('pod sync to settle again', () => handle.settled(), 5000)
     expect(runtime.containers.has(stranger.id)).toBe(false)
     expect(settles).toBe(2)
+    await until('the fresh pod to be ready', () => ready('fresh'))
+    const created = runtime.calls.indexOf(`create ${named(fresh, 'web')?.name}`)
+    expect(runtime.calls.indexOf(`remove ${stranger.name}`)).toBeLessThan(created)
   })
 
   it('keeps the containers of a pod that succeeded, and restarts nothing', async () => {

@@ -128,6 +128,10 @@ const DEFAULT_SECRETS_DIR = '/dev/shm/coxswain/pods'
 /** A failed pod sync is retried after 200 ms, doubling to 10 s (reset when the node comes back). */
 const FAILURE_BACKOFF_MS = 200
 const MAX_FAILURE_BACKOFF_MS = 10_000
+/** Listings (each followed by a clean-up) before a (re)started sync settles, at most. */
+const STALE_PASSES = 3
+/** A pod to sync while the sync is unsettled waits this long and looks again. */
+const UNSETTLED_RETRY_MS = 200
 
 /** Starts syncing the pods bound to `deps.nodeName` with the node's containers. */
 export function startPodSync(deps: PodSyncDeps): PodSyncHandle {
@@ -444,6 +448,8 @@ class PodSync {
       void this.#startTermination(pod)
       return
     }
+    // Docker was away and is being caught up with: nothing starts beside what is still to be removed.
+    if (!this.settled) return { requeueAfterMs: UNSETTLED_RETRY_MS }
     return syncPod(this.#sc, pod, () => this.#pods.values())
   }
 
@@ -454,14 +460,26 @@ class PodSync {
    * new pod beside a stale one, and `synced` (which the node's Ready report waits for) means clean.
    */
   async #clearStale(): Promise<void> {
+    // Listed again after each pass that found something: a Docker engine that has just started
+    // may still be reviving containers (restart policies) while it answers.
+    for (let pass = 1; pass <= STALE_PASSES; pass++) {
+      if (pass > 1) await this.#resync()
+      if ((await this.#clearStaleOnce()) === 0) return
+    }
+  }
+
+  /** One pass of #clearStale over the last listing; answers how many pods had containers to remove. */
+  async #clearStaleOnce(): Promise<number> {
     const orphans = [...this.#listedUids].filter((uid) => !this.#pods.has(uid))
     const deleting = [...this.#pods.values()].filter((pod) => pod.metadata.deletionTimestamp)
-    if (!orphans.length && !deleting.length) return
+    if (!orphans.length && !deleting.length) return 0
     this.#log.info('removing what was deleted while the node was away, before starting pods', { orphans: orphans.length, terminating: deleting.length })
     await Promise.all([
       ...orphans.map((uid) => cleanUpOrphan(this.#sc, uid).catch((err: unknown) => this.#log.warn('orphan clean-up failed; the queue retries it', { uid, err }))),
-      ...deleting.map((pod) => this.#startTermination(pod)),
+      // A termination already under way (retrying while Docker was away, say) is waited for, not doubled.
+      ...deleting.map((pod) => this.#terminating.get(pod.metadata.uid ?? '') ?? this.#startTermination(pod)),
     ])
+    return orphans.length + deleting.filter((pod) => this.#listedUids.has(pod.metadata.uid ?? '')).length
   }
 
   /** Terminations run beside the queue: a long grace period must not hold a worker. Settles when done (or failed and requeued). */

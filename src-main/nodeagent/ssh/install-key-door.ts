@@ -17,14 +17,7 @@ import { hostPortKey } from './pinned-host-keys.ts'
 
 /** The part of the control plane that logs in once with a password (ControlPlane.installClusterKey). */
 export interface KeyInstaller {
-  installClusterKey(options: {
-    host: string
-    port?: number
-    user: string
-    password: string
-    hostKeyFingerprint?: string
-    trustOnFirstUse?: boolean
-  }): Promise<InstallKeyResult>
+  installClusterKey(options: InstallKeyRequest): Promise<InstallKeyResult>
 }
 
 /** The 400 for a request that names a wrong field. */

@@ -28,7 +28,7 @@ export interface NodeVerdict {
   node: string
   /** Refusals, one per refusing plugin (only the first unless explaining). Empty: feasible. */
   refusals: Status[]
-  /** For feasible nodes that were scored. */
+  /** For feasible nodes that were scored (explain mode only). */
   scores?: PluginScore[]
   total?: number
 }
@@ -107,14 +107,15 @@ export function runCycle(profile: Profile, pod: Pod, snapshot: Snapshot, options
   const nextStartIndex = nodes.length > 0 ? (start + looked) % nodes.length : 0
   if (feasible.length === 0) return { ...base, node: null, verdicts, podRefusal: null, nextStartIndex }
 
-  const chosen = feasible.length === 1 && !options.explain ? feasible[0] : score(profile, state, pod, feasible, snapshot, verdicts, options.random)
+  const chosen = feasible.length === 1 && !options.explain ? feasible[0] : score(profile, state, pod, feasible, snapshot, options.explain ? verdicts : null, options.random)
   return { ...base, node: chosen?.name ?? null, verdicts, podRefusal: null, nextStartIndex }
 }
 
-function score(profile: Profile, state: CycleState, pod: Pod, feasible: NodeInfo[], snapshot: Snapshot, verdicts: NodeVerdict[], random: Random): NodeInfo | undefined {
+/** Scores the feasible nodes and picks one; with `verdicts`, records each node's scores there too. */
+function score(profile: Profile, state: CycleState, pod: Pod, feasible: NodeInfo[], snapshot: Snapshot, verdicts: NodeVerdict[] | null, random: Random): NodeInfo | undefined {
   for (const plugin of profile.plugins) if (isPreScore(plugin)) plugin.preScore(state, pod, feasible, snapshot)
   const totals = new Array<number>(feasible.length).fill(0)
-  const perNode: PluginScore[][] = feasible.map(() => [])
+  const perNode: PluginScore[][] | null = verdicts ? feasible.map(() => []) : null
   for (const plugin of profile.plugins) {
     if (!isScore(plugin)) continue
     const weight = profile.weights[plugin.name] ?? 1
@@ -124,17 +125,19 @@ function score(profile: Profile, state: CycleState, pod: Pod, feasible: NodeInfo
     for (let i = 0; i < scores.length; i++) {
       const s = scores[i]?.score ?? 0
       totals[i] = (totals[i] ?? 0) + s * weight
-      perNode[i]?.push({ plugin: plugin.name, score: s, weight })
+      perNode?.[i]?.push({ plugin: plugin.name, score: s, weight })
     }
   }
-  const byName = new Map(verdicts.map((v) => [v.node, v]))
-  feasible.forEach((n, i) => {
-    const v = byName.get(n.name)
-    if (v) {
-      v.scores = perNode[i] ?? []
-      v.total = totals[i] ?? 0
-    }
-  })
+  if (verdicts && perNode) {
+    const byName = new Map(verdicts.map((v) => [v.node, v]))
+    feasible.forEach((n, i) => {
+      const v = byName.get(n.name)
+      if (v) {
+        v.scores = perNode[i] ?? []
+        v.total = totals[i] ?? 0
+      }
+    })
+  }
   // Reservoir sampling over the best: each tied node equally likely, reproducible by seed.
   let best = -Infinity
   let chosen: NodeInfo | undefined

@@ -21,9 +21,6 @@ export class NodeInfo {
   readonly requested: Resources = emptyResources()
   readonly nonZeroRequested = { milliCPU: 0, memory: 0 }
   readonly usedPorts: HostPort[] = []
-  /** Pods here with any pod affinity or anti-affinity, and with required anti-affinity (InterPodAffinity reads these). */
-  podsWithAffinity = 0
-  podsWithRequiredAntiAffinity = 0
 
   constructor(name: string) {
     this.name = name
@@ -31,10 +28,16 @@ export class NodeInfo {
 
   /** The node's labels, with kubernetes.io/hostname always present (kubelet always sets it). */
   labels: Readonly<Record<string, string>> = {}
+  /** The Ready condition's status; undefined while the node has reported none. */
+  ready: string | undefined
+  /** Condition types whose status is True (MemoryPressure, DiskPressure, …), Ready aside. */
+  trueConditions: ReadonlySet<string> = new Set()
 
   setNode(node: Node): void {
     this.node = node
     this.labels = { [HOSTNAME_LABEL]: this.name, ...node.metadata.labels }
+    this.ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status
+    this.trueConditions = new Set((node.status?.conditions ?? []).filter((c) => c.status === 'True' && c.type !== 'Ready').map((c) => c.type))
     const allocatable = node.status?.allocatable ?? {}
     this.allocatable = resourcesOf(allocatable)
     this.allowedPods = allocatable.pods !== undefined ? quantityValue(allocatable.pods) : 0
@@ -70,9 +73,6 @@ export class NodeInfo {
         if (i >= 0) this.usedPorts.splice(i, 1)
       }
     }
-    const hasAffinity = info.requiredAffinity.length + info.requiredAntiAffinity.length + info.preferredAffinity.length + info.preferredAntiAffinity.length > 0
-    if (hasAffinity) this.podsWithAffinity += sign
-    if (info.requiredAntiAffinity.length > 0) this.podsWithRequiredAntiAffinity += sign
   }
 }
 

@@ -1,11 +1,12 @@
 // What one scheduling cycle reads of the cluster: the nodes with their pods, and the few
 // cluster-wide facts plugins need. The scheduler's cache is one; the debug view and the unit tests
-// build one from plain lists (fromLists).
+// build one from plain lists (snapshotFromLists).
 
 import type { Namespace, Node, Pod, Service } from '../../api/index.ts'
 import { matchesLabels, selectorFromSet } from '../../api/selectors/labels.ts'
 import { NodeInfo, normalizeImage } from './node-info.ts'
 import { podInfo } from './pod-info.ts'
+import { PodIndex, unique, type PlacedPod } from './pod-index.ts'
 
 export interface Snapshot {
   /** Every node the cluster has, in a stable order (by name). */
@@ -17,6 +18,37 @@ export interface Snapshot {
   imageNodeCount(image: string): number
   /** Services of `namespace`, for default spreading (pods of one Service spread out). */
   services(namespace: string): readonly Service[]
+  /** Bound pods by label, by controller, and by the labels their affinity terms look for. */
+  readonly podIndex: PodIndex
+  /** Every value nodes carry for label `key` (kubernetes.io/hostname always present). */
+  domainValues(key: string): ReadonlySet<string>
+}
+
+/** domainValues for a list of nodes, remembered per key until `reset()` (when nodes change). */
+export class DomainValues {
+  private readonly byKey = new Map<string, Set<string>>()
+  private readonly nodes: () => readonly NodeInfo[]
+
+  constructor(nodes: () => readonly NodeInfo[]) {
+    this.nodes = nodes
+  }
+
+  get(key: string): ReadonlySet<string> {
+    let values = this.byKey.get(key)
+    if (!values) {
+      values = new Set()
+      for (const node of this.nodes()) {
+        const value = node.labels[key]
+        if (value !== undefined) values.add(value)
+      }
+      this.byKey.set(key, values)
+    }
+    return values
+  }
+
+  reset(): void {
+    this.byKey.clear()
+  }
 }
 
 /** True when a pod no longer holds node resources (Kubernetes frees them at Succeeded/Failed). */
@@ -27,19 +59,38 @@ export const isTerminal = (pod: Pod): boolean => pod.status?.phase === 'Succeede
  * StatefulSet, …) or a Service that selects both. Kubernetes builds one label selector from those
  * owners; asking membership directly gives the same groups without a ReplicaSet lister.
  */
-export function sameSpreadGroup(pod: Pod, services: readonly Service[]): ((other: Pod) => boolean) | null {
-  if (pod.metadata.namespace === undefined) return null
-  const controller = pod.metadata.ownerReferences?.find((o) => o.controller)?.uid
-  const selecting = services
-    .filter((s) => s.spec?.selector && Object.keys(s.spec.selector).length > 0)
-    .map((s) => selectorFromSet(s.spec?.selector))
-    .filter((sel) => matchesLabels(sel, pod.metadata.labels))
-  if (!controller && selecting.length === 0) return null
-  return (other) =>
-    other.metadata.namespace === pod.metadata.namespace &&
-    ((controller !== undefined && other.metadata.ownerReferences?.some((o) => o.controller && o.uid === controller) === true) ||
-      selecting.some((sel) => matchesLabels(sel, other.metadata.labels)))
+export interface SpreadGroup {
+  matches(other: Pod): boolean
+  /** Every bound pod that may belong (a superset, each pod once), found through the index. */
+  candidates(index: PodIndex): Iterable<PlacedPod>
 }
+
+export function sameSpreadGroup(pod: Pod, services: readonly Service[]): SpreadGroup | null {
+  const namespace = pod.metadata.namespace
+  if (namespace === undefined) return null
+  const controller = pod.metadata.ownerReferences?.find((o) => o.controller)?.uid
+  const selectors = services
+    .map((s) => s.spec?.selector ?? {})
+    .filter((selector) => Object.keys(selector).length > 0 && matchesLabels(selectorFromSet(selector), pod.metadata.labels))
+  const selecting = selectors.map((selector) => selectorFromSet(selector))
+  if (!controller && selecting.length === 0) return null
+  return {
+    matches: (other) =>
+      other.metadata.namespace === namespace &&
+      ((controller !== undefined && other.metadata.ownerReferences?.some((o) => o.controller && o.uid === controller) === true) ||
+        selecting.some((sel) => matchesLabels(sel, other.metadata.labels))),
+    candidates(index) {
+      const sources: Iterable<PlacedPod>[] = []
+      if (controller) sources.push(index.ofController(controller))
+      for (const selector of selectors) {
+        const [key, value] = Object.entries(selector)[0] ?? ['', '']
+        sources.push(index.withLabel(namespace, key, value))
+      }
+      return unique(sources)
+    },
+  }
+}
+
 
 /** A snapshot of plain lists, for the debug view and tests. Terminal and unbound pods are left out. */
 export function snapshotFromLists(lists: { nodes: readonly Node[]; pods?: readonly Pod[]; namespaces?: readonly Namespace[]; services?: readonly Service[] }): Snapshot {
@@ -49,14 +100,19 @@ export function snapshotFromLists(lists: { nodes: readonly Node[]; pods?: readon
     info.setNode(node)
     byName.set(info.name, info)
   }
-  for (const pod of lists.pods ?? []) {
+  const podIndex = new PodIndex()
+  for (const [i, pod] of (lists.pods ?? []).entries()) {
     const nodeName = pod.spec?.nodeName
-    if (!nodeName || isTerminal(pod)) continue
-    byName.get(nodeName)?.addPod(podInfo(pod))
+    const node = nodeName ? byName.get(nodeName) : undefined
+    if (!node || isTerminal(pod)) continue
+    const info = podInfo(pod)
+    node.addPod(info)
+    podIndex.add(pod.metadata.uid ?? `pod-${i}`, { info, node: node.name })
   }
   const imageCounts = new Map<string, number>()
   for (const info of byName.values()) for (const image of info.images.keys()) imageCounts.set(image, (imageCounts.get(image) ?? 0) + 1)
   const nodes = [...byName.values()]
+  const domains = new DomainValues(() => nodes)
   const namespaces = new Map((lists.namespaces ?? []).map((n) => [n.metadata.name ?? '', n.metadata.labels ?? {}]))
   return {
     nodes: () => nodes,
@@ -64,5 +120,7 @@ export function snapshotFromLists(lists: { nodes: readonly Node[]; pods?: readon
     namespaceLabels: (ns) => namespaces.get(ns),
     imageNodeCount: (image) => imageCounts.get(normalizeImage(image)) ?? 0,
     services: (ns) => (lists.services ?? []).filter((s) => s.metadata.namespace === ns),
+    podIndex,
+    domainValues: (key) => domains.get(key),
   }
 }

@@ -1,18 +1,11 @@
-// Taints and tolerations, as Kubernetes' v1helper.TolerationsTolerateTaint: an empty key with
-// Exists tolerates everything; an empty effect matches every effect; Equal compares values.
+// The scheduler's questions about taints, on the matching rule every consumer shares
+// (src-main/api/taints.ts, as Kubernetes' v1helper.TolerationsTolerateTaint).
 
 import type { Taint, TaintEffect, Toleration } from '../../api/index.ts'
+import { toleratesTaint } from '../../api/taints.ts'
 
-export function tolerates(toleration: Toleration, taint: Pick<Taint, 'key' | 'value' | 'effect'>): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false
-  if (toleration.key && toleration.key !== taint.key) return false
-  if (toleration.operator === 'Exists') return true
-  if (!toleration.key) return false
-  return (toleration.value ?? '') === (taint.value ?? '')
-}
-
-export function tolerated(tolerations: readonly Toleration[] | undefined, taint: Pick<Taint, 'key' | 'value' | 'effect'>): boolean {
-  return (tolerations ?? []).some((t) => tolerates(t, taint))
+export function tolerated(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
+  return (tolerations ?? []).some((t) => toleratesTaint(t, taint))
 }
 
 /** The first taint with one of `effects` the pod does not tolerate, if any. */

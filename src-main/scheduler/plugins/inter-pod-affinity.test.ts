@@ -71,6 +71,30 @@ describe('InterPodAffinity filter', () => {
       { a1: null, a2: null, b1: REASON_EXISTING_ANTI_AFFINITY, nozone: null },
     ],
     [
+      "mutually repelling replicas: the pod's own anti-affinity is named first, as Kubernetes does",
+      [running('db-0', { app: 'db' }, 'a1', 'default', { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'db' }, HOST)] } })],
+      wanting({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'db' }, HOST)] } }, { app: 'db' }),
+      { a1: REASON_ANTI_AFFINITY, a2: null, b1: null, nozone: null },
+    ],
+    [
+      'a selector with only Exists finds its pods without the label index',
+      [running('cache', { tier: 'cache' }, 'b1')],
+      wanting({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, topologyKey: ZONE }] } }),
+      { a1: REASON_AFFINITY, a2: REASON_AFFINITY, b1: null, nozone: REASON_AFFINITY },
+    ],
+    [
+      'an In selector with several values finds each value’s pods, once',
+      [running('x', { app: 'x' }, 'a1'), running('y', { app: 'y' }, 'b1')],
+      wanting({ podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['x', 'y'] }] }, topologyKey: HOST }] } }),
+      { a1: REASON_ANTI_AFFINITY, a2: null, b1: REASON_ANTI_AFFINITY, nozone: null },
+    ],
+    [
+      'a term without a label selector selects nothing',
+      [running('x', { app: 'x' }, 'a1')],
+      wanting({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: HOST }] } }),
+      { a1: REASON_AFFINITY, a2: REASON_AFFINITY, b1: REASON_AFFINITY, nozone: REASON_AFFINITY },
+    ],
+    [
       'terms only see their namespaces (the pod’s own by default)',
       [running('cache', { app: 'cache' }, 'a1', 'other')],
       wanting({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'cache' }, ZONE)] } }),

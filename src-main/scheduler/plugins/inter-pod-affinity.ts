@@ -15,7 +15,7 @@ import { unresolvable, unschedulable } from '../framework/types.ts'
 import type { NodeInfo } from '../framework/node-info.ts'
 import type { AffinityTerm, PodInfo } from '../framework/pod-info.ts'
 import type { Snapshot } from '../framework/snapshot.ts'
-import { termSelects } from '../framework/affinity-match.ts'
+import { podsSelectedBy, termSelects } from '../framework/affinity-match.ts'
 import { normalizeMinMax } from '../framework/normalize.ts'
 import { POD_INFO_KEY } from './node-resources-fit.ts'
 
@@ -55,16 +55,25 @@ function add(counts: DomainCounts, key: string, node: NodeInfo, by: number): voi
 function preFilterState(info: PodInfo, snapshot: Snapshot): FilterState {
   const pod = info.pod
   const state: FilterState = { existingAntiAffinity: new Map(), affinity: new Map(), antiAffinity: new Map(), matchesOwnAffinity: false }
-  const ownTerms = info.requiredAffinity.length + info.requiredAntiAffinity.length > 0
-  for (const node of snapshot.nodes()) {
-    if (!ownTerms && node.podsWithRequiredAntiAffinity === 0) continue
-    for (const other of node.pods.values()) {
-      for (const term of other.requiredAntiAffinity) if (termSelects(term, pod, snapshot)) add(state.existingAntiAffinity, term.topologyKey, node, 1)
-      if (!ownTerms) continue
-      if (info.requiredAffinity.length > 0 && info.requiredAffinity.every((t) => termSelects(t, other.pod, snapshot))) {
-        for (const term of info.requiredAffinity) add(state.affinity, term.topologyKey, node, 1)
-      }
-      for (const term of info.requiredAntiAffinity) if (termSelects(term, other.pod, snapshot)) add(state.antiAffinity, term.topologyKey, node, 1)
+  // Other pods' required anti-affinity towards this one: only pods whose terms may select it are read.
+  for (const placed of snapshot.podIndex.withTermsTowards(pod.metadata.labels)) {
+    const node = snapshot.node(placed.node)
+    if (!node) continue
+    for (const term of placed.info.requiredAntiAffinity) if (termSelects(term, pod, snapshot)) add(state.existingAntiAffinity, term.topologyKey, node, 1)
+  }
+  // This pod's required affinity: pods matching every term, found through the first.
+  const [first] = info.requiredAffinity
+  if (first) {
+    for (const placed of podsSelectedBy(first, snapshot)) {
+      const node = snapshot.node(placed.node)
+      if (!node || !info.requiredAffinity.every((t) => termSelects(t, placed.info.pod, snapshot))) continue
+      for (const term of info.requiredAffinity) add(state.affinity, term.topologyKey, node, 1)
+    }
+  }
+  for (const term of info.requiredAntiAffinity) {
+    for (const placed of podsSelectedBy(term, snapshot)) {
+      const node = snapshot.node(placed.node)
+      if (node && termSelects(term, placed.info.pod, snapshot)) add(state.antiAffinity, term.topologyKey, node, 1)
     }
   }
   state.matchesOwnAffinity = info.requiredAffinity.length > 0 && info.requiredAffinity.every((t) => termSelects(t, pod, snapshot))
@@ -76,20 +85,21 @@ function inDomain(counts: DomainCounts, term: AffinityTerm, node: NodeInfo): boo
   return value !== undefined && (counts.get(domain(term.topologyKey, value)) ?? 0) > 0
 }
 
+/** In Kubernetes' order: the pod's affinity, its anti-affinity, then other pods' anti-affinity. */
 function filter(state: CycleState, node: NodeInfo): ReturnType<FilterPlugin['filter']> {
   const info = state.read<PodInfo>(POD_INFO_KEY)
   const s = state.read<FilterState>(FILTER_KEY)
   if (!info || !s) return null
-  if (s.existingAntiAffinity.size > 0) {
-    for (const [key, value] of Object.entries(node.labels)) {
-      if ((s.existingAntiAffinity.get(domain(key, value)) ?? 0) > 0) return unschedulable(REASON_EXISTING_ANTI_AFFINITY)
-    }
-  }
-  if (info.requiredAntiAffinity.some((t) => inDomain(s.antiAffinity, t, node))) return unschedulable(REASON_ANTI_AFFINITY)
   if (info.requiredAffinity.length > 0 && !info.requiredAffinity.every((t) => inDomain(s.affinity, t, node))) {
     // No pod anywhere matches: the first of a group that selects itself may start it, where the keys exist.
     const firstOfGroup = s.affinity.size === 0 && s.matchesOwnAffinity && info.requiredAffinity.every((t) => node.labels[t.topologyKey] !== undefined)
     if (!firstOfGroup) return unresolvable(REASON_AFFINITY)
+  }
+  if (info.requiredAntiAffinity.some((t) => inDomain(s.antiAffinity, t, node))) return unschedulable(REASON_ANTI_AFFINITY)
+  if (s.existingAntiAffinity.size > 0) {
+    for (const [key, value] of Object.entries(node.labels)) {
+      if ((s.existingAntiAffinity.get(domain(key, value)) ?? 0) > 0) return unschedulable(REASON_EXISTING_ANTI_AFFINITY)
+    }
   }
   return null
 }
@@ -98,16 +108,22 @@ function preScore(state: CycleState, pod: Pod, snapshot: Snapshot): void {
   const info = state.read<PodInfo>(POD_INFO_KEY)
   if (!info) return
   const scores: DomainCounts = new Map()
-  const own = info.preferredAffinity.length + info.preferredAntiAffinity.length > 0
-  for (const node of snapshot.nodes()) {
-    if (!own && node.podsWithAffinity === 0) continue
-    for (const other of node.pods.values()) {
-      for (const t of info.preferredAffinity) if (termSelects(t, other.pod, snapshot)) add(scores, t.topologyKey, node, t.weight)
-      for (const t of info.preferredAntiAffinity) if (termSelects(t, other.pod, snapshot)) add(scores, t.topologyKey, node, -t.weight)
-      for (const t of other.requiredAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, HARD_POD_AFFINITY_WEIGHT)
-      for (const t of other.preferredAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, t.weight)
-      for (const t of other.preferredAntiAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, -t.weight)
+  // This pod's preferences, through the pods each term may select.
+  const weighted = [...info.preferredAffinity.map((t) => ({ term: t, by: t.weight })), ...info.preferredAntiAffinity.map((t) => ({ term: t, by: -t.weight }))]
+  for (const { term, by } of weighted) {
+    for (const placed of podsSelectedBy(term, snapshot)) {
+      const node = snapshot.node(placed.node)
+      if (node && termSelects(term, placed.info.pod, snapshot)) add(scores, term.topologyKey, node, by)
     }
+  }
+  // Placed pods' affinity towards this one: only pods whose terms may select it are read.
+  for (const placed of snapshot.podIndex.withTermsTowards(pod.metadata.labels)) {
+    const node = snapshot.node(placed.node)
+    if (!node) continue
+    const other = placed.info
+    for (const t of other.requiredAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, HARD_POD_AFFINITY_WEIGHT)
+    for (const t of other.preferredAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, t.weight)
+    for (const t of other.preferredAntiAffinity) if (termSelects(t, pod, snapshot)) add(scores, t.topologyKey, node, -t.weight)
   }
   state.write(SCORE_KEY, scores)
 }

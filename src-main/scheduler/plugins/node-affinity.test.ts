@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec } from '../../api/index.ts'
 import { makePod } from '../../api/testing/builders.ts'
 import { CycleState } from '../framework/types.ts'
+import { snapshotFromLists } from '../framework/snapshot.ts'
 import { cycleStateFor, makeNode, nodeInfo } from '../testing.ts'
 import { nodeAffinity, REASON } from './node-affinity.ts'
 
@@ -44,7 +45,7 @@ describe('NodeAffinity filter', () => {
   it('narrows a DaemonSet-style pod to its one node at PreFilter', () => {
     const pod = required({ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n7'] }] })
     const state = new CycleState()
-    nodeAffinity.preFilter(state, pod, { nodes: () => [], node: () => undefined, namespaceLabels: () => undefined, imageNodeCount: () => 0, services: () => [] })
+    nodeAffinity.preFilter(state, pod, snapshotFromLists({ nodes: [] }))
     expect([...(state.nodeNames ?? [])]).toEqual(['n7'])
   })
 })

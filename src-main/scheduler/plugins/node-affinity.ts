@@ -5,7 +5,7 @@
 
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../framework/types.ts'
 import { unresolvable } from '../framework/types.ts'
-import { pinnedNodeName, podMatchesNodeSelectorAndAffinity, termMatches } from '../framework/node-selector.ts'
+import { pinnedNodeName, podMatchesNodeSelectorAndAffinity, termMatches } from '../../api/node-affinity.ts'
 import { normalizeToMax } from '../framework/normalize.ts'
 
 export const NAME = 'NodeAffinity'

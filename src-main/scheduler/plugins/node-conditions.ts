@@ -6,6 +6,7 @@
 import type { FilterPlugin } from '../framework/types.ts'
 import { unschedulable } from '../framework/types.ts'
 import { isBestEffort } from '../framework/resources.ts'
+import { TAINT_DISK_PRESSURE, TAINT_MEMORY_PRESSURE, TAINT_PID_PRESSURE } from '../../api/taints.ts'
 import { tolerated } from '../framework/tolerations.ts'
 
 export const NAME = 'NodeConditions'
@@ -14,19 +15,18 @@ export const REASON_DISK_PRESSURE = 'node(s) had disk pressure'
 export const REASON_PID_PRESSURE = 'node(s) had pid pressure'
 
 const PRESSURES = [
-  { type: 'MemoryPressure', taint: 'node.kubernetes.io/memory-pressure', reason: REASON_MEMORY_PRESSURE, bestEffortOnly: true },
-  { type: 'DiskPressure', taint: 'node.kubernetes.io/disk-pressure', reason: REASON_DISK_PRESSURE, bestEffortOnly: false },
-  { type: 'PIDPressure', taint: 'node.kubernetes.io/pid-pressure', reason: REASON_PID_PRESSURE, bestEffortOnly: false },
+  { type: 'MemoryPressure', taint: TAINT_MEMORY_PRESSURE, reason: REASON_MEMORY_PRESSURE, bestEffortOnly: true },
+  { type: 'DiskPressure', taint: TAINT_DISK_PRESSURE, reason: REASON_DISK_PRESSURE, bestEffortOnly: false },
+  { type: 'PIDPressure', taint: TAINT_PID_PRESSURE, reason: REASON_PID_PRESSURE, bestEffortOnly: false },
 ] as const
 
 export const nodeConditions: FilterPlugin = {
   name: NAME,
   filter(_state, pod, node) {
-    const conditions = node.node?.status?.conditions
-    if (!conditions) return null
+    if (node.trueConditions.size === 0) return null
     const reasons: string[] = []
     for (const p of PRESSURES) {
-      if (conditions.find((c) => c.type === p.type)?.status !== 'True') continue
+      if (!node.trueConditions.has(p.type)) continue
       if (p.bestEffortOnly && !isBestEffort(pod)) continue
       if (tolerated(pod.spec?.tolerations, { key: p.taint, effect: 'NoSchedule' })) continue
       reasons.push(p.reason)

@@ -5,20 +5,19 @@
 
 import type { FilterPlugin } from '../framework/types.ts'
 import { unschedulable } from '../framework/types.ts'
+import { TAINT_NOT_READY, TAINT_UNREACHABLE } from '../../api/taints.ts'
 import { tolerated } from '../framework/tolerations.ts'
 
 export const NAME = 'NodeReady'
 export const REASON_NOT_READY = 'node(s) were not ready'
 export const REASON_UNREACHABLE = 'node(s) were unreachable'
-export const NOT_READY_TAINT_KEY = 'node.kubernetes.io/not-ready'
-export const UNREACHABLE_TAINT_KEY = 'node.kubernetes.io/unreachable'
 
 export const nodeReady: FilterPlugin = {
   name: NAME,
   filter(_state, pod, node) {
-    const ready = node.node?.status?.conditions?.find((c) => c.type === 'Ready')?.status
+    const ready = node.ready
     if (ready === 'True') return null
-    const key = ready === 'False' ? NOT_READY_TAINT_KEY : UNREACHABLE_TAINT_KEY
+    const key = ready === 'False' ? TAINT_NOT_READY : TAINT_UNREACHABLE
     if (tolerated(pod.spec?.tolerations, { key, effect: 'NoSchedule' })) return null
     return unschedulable(ready === 'False' ? REASON_NOT_READY : REASON_UNREACHABLE)
   },

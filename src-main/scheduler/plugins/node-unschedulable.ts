@@ -3,11 +3,12 @@
 
 import type { FilterPlugin } from '../framework/types.ts'
 import { unresolvable } from '../framework/types.ts'
+import { TAINT_UNSCHEDULABLE } from '../../api/taints.ts'
 import { tolerated } from '../framework/tolerations.ts'
 
 export const NAME = 'NodeUnschedulable'
 export const REASON = 'node(s) were unschedulable'
-export const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' } as const
+export const UNSCHEDULABLE_TAINT = { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' } as const
 
 export const nodeUnschedulable: FilterPlugin = {
   name: NAME,

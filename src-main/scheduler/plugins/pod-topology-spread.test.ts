@@ -81,7 +81,7 @@ describe('PodTopologySpread score', () => {
     const pod = makePod('api-new').withLabels({ app: 'api' }).withContainer().obj()
     const scores = scoreEach(podTopologySpread, pod, snapshotFromLists({ nodes, pods: [api('a1')], services: [service] }))
     // a2 shares a zone with a1 (zone maxSkew 5), b1 shares neither.
-    expect(scores).toEqual({ a1: 74, a2: 88, b1: 100 })
+    expect(scores).toEqual({ a1: 66, a2: 88, b1: 100 })
   })
 
   it('gives a lone pod (no owner, no Service, no constraints) equal scores', () => {

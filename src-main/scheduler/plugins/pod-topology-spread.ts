@@ -17,7 +17,8 @@ import type { CycleState, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePl
 import { MAX_NODE_SCORE, unresolvable, unschedulable } from '../framework/types.ts'
 import type { NodeInfo } from '../framework/node-info.ts'
 import { sameSpreadGroup, type Snapshot } from '../framework/snapshot.ts'
-import { podMatchesNodeSelectorAndAffinity } from '../framework/node-selector.ts'
+import { unique, type PlacedPod } from '../framework/pod-index.ts'
+import { podMatchesNodeSelectorAndAffinity } from '../../api/node-affinity.ts'
 import { firstUntolerated } from '../framework/tolerations.ts'
 
 export const NAME = 'PodTopologySpread'
@@ -36,6 +37,8 @@ interface Constraint {
   maxSkew: number
   minDomains: number
   matches: (pod: Pod) => boolean
+  /** The bound pods that may match, through the index; null: look at every pod. */
+  candidates: (snapshot: Snapshot) => Iterable<PlacedPod> | null
   honorAffinity: boolean
   honorTaints: boolean
 }
@@ -77,6 +80,7 @@ function constraintsOf(pod: Pod, want: TopologySpreadConstraint['whenUnsatisfiab
         maxSkew: c.maxSkew,
         minDomains: c.minDomains ?? 1,
         matches: (other: Pod) => other.metadata.namespace === pod.metadata.namespace && matchesLabels(selector, other.metadata.labels),
+        candidates: (snapshot: Snapshot) => candidatesFor(selector, pod.metadata.namespace ?? '', snapshot),
         honorAffinity: c.nodeAffinityPolicy !== 'Ignore',
         honorTaints: c.nodeTaintsPolicy === 'Honor',
       }
@@ -86,7 +90,14 @@ function constraintsOf(pod: Pod, want: TopologySpreadConstraint['whenUnsatisfiab
 function defaultConstraints(pod: Pod, snapshot: Snapshot): Constraint[] {
   const inGroup = sameSpreadGroup(pod, snapshot.services(pod.metadata.namespace ?? ''))
   if (!inGroup) return []
-  return SYSTEM_DEFAULT_CONSTRAINTS.map((c) => ({ ...c, minDomains: 1, matches: inGroup, honorAffinity: true, honorTaints: false }))
+  return SYSTEM_DEFAULT_CONSTRAINTS.map((c) => ({
+    ...c,
+    minDomains: 1,
+    matches: inGroup.matches,
+    candidates: (snapshot: Snapshot) => inGroup.candidates(snapshot.podIndex),
+    honorAffinity: true,
+    honorTaints: false,
+  }))
 }
 
 function eligible(c: Constraint, pod: Pod, node: NodeInfo): boolean {
@@ -96,19 +107,63 @@ function eligible(c: Constraint, pod: Pod, node: NodeInfo): boolean {
   return true
 }
 
-function countMatching(c: Constraint, node: NodeInfo): number {
-  let n = 0
-  for (const other of node.pods.values()) if (!other.pod.metadata.deletionTimestamp && c.matches(other.pod)) n++
-  return n
+/**
+ * The pods a selector may match, from the index: those carrying the value(s) of its narrowest
+ * equality or `in` requirement. Null when it has none (only Exists, NotIn…): scan everything.
+ */
+function candidatesFor(selector: Selector, namespace: string, snapshot: Snapshot): Iterable<PlacedPod> | null {
+  let best: Iterable<PlacedPod>[] | null = null
+  let bestSize = Infinity
+  for (const r of selector.requirements) {
+    if (r.operator !== '=' && r.operator !== '==' && r.operator !== 'in') continue
+    const sources = r.values.map((v) => [...snapshot.podIndex.withLabel(namespace, r.key, v)])
+    const size = sources.reduce((n, list) => n + list.length, 0)
+    if (size < bestSize) {
+      best = sources
+      bestSize = size
+    }
+  }
+  return best ? unique(best) : null
 }
 
-/** Counts per domain over `nodes`; every eligible domain appears, with 0 when empty. */
-function countDomains(c: Constraint, pod: Pod, nodes: readonly NodeInfo[]): Map<string, number> {
+/** Whether every node is eligible for `c` whatever it is (no selector or affinity to honour, no taints). */
+function everyNodeEligible(c: Constraint, pod: Pod): boolean {
+  return !c.honorTaints && (!c.honorAffinity || (!pod.spec?.nodeSelector && !pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution))
+}
+
+/**
+ * Matching pods per domain of `c` over `nodes` (the domains that count; 'all' for the whole
+ * cluster); every eligible domain appears, with 0 when empty. Terminating pods are not counted,
+ * as in Kubernetes.
+ */
+function countDomains(c: Constraint, pod: Pod, nodes: readonly NodeInfo[] | 'all', snapshot: Snapshot): Map<string, number> {
   const counts = new Map<string, number>()
-  for (const node of nodes) {
-    const value = node.labels[c.topologyKey]
-    if (value === undefined || !eligible(c, pod, node)) continue
-    counts.set(value, (counts.get(value) ?? 0) + countMatching(c, node))
+  let domainOf: (node: string) => string | undefined
+  if (nodes === 'all' && everyNodeEligible(c, pod)) {
+    // The common case, kept O(domains + group) instead of O(nodes).
+    for (const value of snapshot.domainValues(c.topologyKey)) counts.set(value, 0)
+    domainOf = (name) => snapshot.node(name)?.labels[c.topologyKey]
+  } else {
+    const domains = new Map<string, string>()
+    const all = everyNodeEligible(c, pod)
+    for (const node of nodes === 'all' ? snapshot.nodes() : nodes) {
+      const value = node.labels[c.topologyKey]
+      if (value === undefined || (!all && !eligible(c, pod, node))) continue
+      domains.set(node.name, value)
+      if (!counts.has(value)) counts.set(value, 0)
+    }
+    domainOf = (name) => domains.get(name)
+  }
+  const counted = (other: Pod): boolean => !other.metadata.deletionTimestamp && c.matches(other)
+  const add = (node: string, other: Pod): void => {
+    const value = domainOf(node)
+    if (value !== undefined && counted(other)) counts.set(value, (counts.get(value) ?? 0) + 1)
+  }
+  const candidates = c.candidates(snapshot)
+  if (candidates === null) {
+    for (const node of nodes === 'all' ? snapshot.nodes() : nodes) for (const other of node.pods.values()) add(node.name, other.pod)
+  } else {
+    for (const placed of candidates) add(placed.node, placed.info.pod)
   }
   return counts
 }
@@ -132,7 +187,7 @@ export const podTopologySpread: PreFilterPlugin & FilterPlugin & PreScorePlugin 
   preFilter(state, pod, snapshot) {
     const constraints = constraintsOf(pod, 'DoNotSchedule')
     if (constraints.length === 0) return null
-    const counts = constraints.map((c) => countDomains(c, pod, snapshot.nodes()))
+    const counts = constraints.map((c) => countDomains(c, pod, 'all', snapshot))
     const minimum = constraints.map((c, i) => {
       const values = [...(counts[i]?.values() ?? [])]
       if (values.length < c.minDomains) return 0
@@ -148,7 +203,7 @@ export const podTopologySpread: PreFilterPlugin & FilterPlugin & PreScorePlugin 
     const constraints = own.length > 0 || requireAll ? own : defaultConstraints(pod, snapshot)
     if (constraints.length === 0) return
     // Hostname domains are the nodes themselves: only the feasible ones need counting.
-    const counts = constraints.map((c) => countDomains(c, pod, c.topologyKey === HOSTNAME_LABEL ? nodes : snapshot.nodes()))
+    const counts = constraints.map((c) => countDomains(c, pod, c.topologyKey === HOSTNAME_LABEL ? nodes : 'all', snapshot))
     const weights = counts.map((m) => Math.log(m.size + 2))
     state.write(SCORE_KEY, { constraints, counts, weights, requireAll } satisfies ScoreState)
   },
@@ -163,9 +218,10 @@ export const podTopologySpread: PreFilterPlugin & FilterPlugin & PreScorePlugin 
         if (s.requireAll) return -1
         continue
       }
-      total += ((s.counts[i]?.get(value) ?? 0) + c.maxSkew - 1) * (s.weights[i] ?? 1)
+      // As Kubernetes' scoreForCount: the count weighted by the number of domains, plus maxSkew − 1.
+      total += (s.counts[i]?.get(value) ?? 0) * (s.weights[i] ?? 1) + c.maxSkew - 1
     }
-    return total
+    return Math.round(total)
   },
   normalize(state, _pod, scores) {
     const s = state.read<ScoreState>(SCORE_KEY)

@@ -4,7 +4,8 @@
 
 import type { FilterPlugin, ScorePlugin } from '../framework/types.ts'
 import { unresolvable } from '../framework/types.ts'
-import { firstUntolerated, formatTaint, tolerates } from '../framework/tolerations.ts'
+import { toleratesTaint } from '../../api/taints.ts'
+import { firstUntolerated, formatTaint } from '../framework/tolerations.ts'
 import { normalizeToMax } from '../framework/normalize.ts'
 
 export const NAME = 'TaintToleration'
@@ -20,7 +21,7 @@ export const taintToleration: FilterPlugin & ScorePlugin = {
     const tolerations = (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule')
     let count = 0
     for (const taint of node.node?.spec?.taints ?? []) {
-      if (taint.effect === 'PreferNoSchedule' && !tolerations.some((t) => tolerates(t, taint))) count++
+      if (taint.effect === 'PreferNoSchedule' && !tolerations.some((t) => toleratesTaint(t, taint))) count++
     }
     return count
   },

@@ -1,8 +1,9 @@
-// Node selector terms (nodeAffinity) against a node, as Kubernetes' nodeaffinity helpers: terms
+// Node selector terms (nodeAffinity) against a node, as Kubernetes' shared nodeaffinity helpers (the
+// scheduler, the DaemonSet controller): terms
 // are ORed, a term's requirements ANDed; a term with no requirements matches nothing; matchFields
 // supports `metadata.name` only (what DaemonSet controllers use to pin a pod to a node).
 
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from '../../api/index.ts'
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from './index.ts'
 
 function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
   const values = r.values ?? []
