@@ -8,7 +8,6 @@ describe('navigation', () => {
     expect(sections[0]?.links[0]).toEqual({ label: 'Overview', to: '/', exact: true })
     expect(sections.find((s) => s.title === 'Workloads')?.links.map((l) => l.label)).toEqual(['Deployments', 'ReplicaSets', 'DaemonSets', 'Pods'])
     expect(sections.find((s) => s.title === 'Config')?.links.map((l) => l.label)).toEqual(['ConfigMaps', 'Secrets'])
-    expect(sections.find((s) => s.title === 'Network')?.links.at(-1)).toEqual({ label: 'DNS names', to: '/dns' })
   })
 })
 

@@ -16,15 +16,9 @@ export interface NavSection {
 
 const SECTION_ORDER: ListSpec['section'][] = ['Cluster', 'Workloads', 'Network', 'Config']
 
-/** Views that are not lists of one resource, at the end of their section. */
-const EXTRA_LINKS: Partial<Record<ListSpec['section'], NavLink[]>> = { Network: [{ label: 'DNS names', to: '/dns' }] }
-
 export function navigation(lists: readonly ListSpec[] = LISTS): NavSection[] {
   const top: NavSection = { title: null, links: [{ label: 'Overview', to: '/', exact: true }] }
-  const sections = SECTION_ORDER.map((title) => ({
-    title,
-    links: [...lists.filter((l) => l.section === title).map((l) => ({ label: l.title, to: l.path })), ...(EXTRA_LINKS[title] ?? [])],
-  }))
+  const sections = SECTION_ORDER.map((title) => ({ title, links: lists.filter((l) => l.section === title).map((l) => ({ label: l.title, to: l.path })) }))
   const deploy: NavSection = { title: 'Deploy', links: [{ label: 'Deploy an app', to: '/deploy' }, { label: 'Apply YAML', to: '/apply' }] }
   return [top, ...sections.filter((s) => s.links.length > 0), deploy]
 }

@@ -2,7 +2,6 @@ import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } 
 import { LISTS } from './resources/catalog.ts'
 import AddNodeView from './views/AddNodeView.vue'
 import DebugConfigMapsView from './views/DebugConfigMapsView.vue'
-import DnsView from './views/DnsView.vue'
 import OverviewView from './views/OverviewView.vue'
 import ResourceListView from './views/ResourceListView.vue'
 
@@ -18,7 +17,6 @@ export function createAppRouter(): Router {
     routes: [
       { path: '/', name: 'overview', component: OverviewView },
       { path: '/nodes/add', name: 'add-node', component: AddNodeView },
-      { path: '/dns', name: 'dns', component: DnsView },
       ...listRoutes,
       // Loaded on first use: they carry the YAML editor, the YAML library and the terminal.
       { path: '/deploy', name: 'deploy', component: () => import('./views/DeployView.vue') },
