@@ -6,7 +6,7 @@ import type { Logger } from '../util/log.ts'
 import type { ClusterNetworkView } from './cluster-view.ts'
 import { DEFAULT_CLUSTER_DNS_IP } from './service-allocation.ts'
 import type Docker from 'dockerode'
-import { DEFAULT_DNS_DIR, DNS_PORT, ensureDnsContainer } from './dns/runtime.ts'
+import { DEFAULT_DNS_DIR, DNS_PORT, ensureDnsContainer, removeDnsContainer } from './dns/runtime.ts'
 import { NodeNetwork, type NodeNetworkOptions, type SyncOutcome } from './node-network.ts'
 
 export interface NetworkComponentOptions {
@@ -53,6 +53,12 @@ export function networkComponent(deps: NetworkComponentOptions): NodeComponentFa
         const stopping = current
         current = undefined
         await stopping?.stop()
+      },
+      leave: async () => {
+        const leaving = current
+        current = undefined
+        await leaving?.leave()
+        if (deps.dns !== false) await removeDnsContainer(session.host.dockerode)
       },
     }
   }

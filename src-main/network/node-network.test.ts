@@ -99,6 +99,26 @@ describe('NodeNetwork', () => {
     expect(node.commands).toHaveLength(6)
   })
 
+  it('takes away its routes, rules and DNS table when the node leaves, and stops keeping it', async () => {
+    await setup()
+    const node = new FakeNode()
+    const dns = { clusterIP: '10.96.0.10', port: 10053, dir: '/var/lib/coxswain/dns', ensure: async () => {} }
+    const outcomes = start(node, dns)
+    await eventually(() => outcomes.length === 1, 'first pass')
+    node.routes += '10.244.1.0/24 via 192.168.1.12 dev eth0\n10.96.0.0/12 dev eth0 scope link\n'
+    node.commands.length = 0
+    await network?.leave()
+    expect(node.commands).toEqual([
+      'read state',
+      'ip route del 10.244.1.0/24 via 192.168.1.12',
+      'ip route del 10.96.0.0/12',
+      "sh -c iptables-save | grep -v -e COXSWAIN- -e CXSW- | iptables-restore -w",
+      'rm -rf /var/lib/coxswain/dns',
+    ])
+    await view.stop()
+    expect(node.commands).toHaveLength(5)
+  })
+
   it('applies a Service change as one restore, without re-reading the node', async () => {
     await setup()
     const node = new FakeNode()

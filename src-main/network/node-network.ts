@@ -9,7 +9,7 @@ import type { Logger } from '../util/log.ts'
 import type { ClusterNetworkView } from './cluster-view.ts'
 import { cidrGateway } from '../nodeagent/pods/ip-allocator.ts'
 import { DEFAULT_DNS_DIR, writeTableScript } from './dns/runtime.ts'
-import { ensureJumpsScript, jumpsPresent, parseState, readStateScript } from './node-script.ts'
+import { ensureJumpsScript, jumpsPresent, parseState, readStateScript, removeRulesScript } from './node-script.ts'
 import { desiredRoutes, parseRoutes, routeCommands, serviceRouteCommand, type PodRoute } from './routes.ts'
 import { parseChains, parseRulesHash, renderProxyRules, type ExistingChains } from './service-rules.ts'
 
@@ -150,6 +150,23 @@ export class NodeNetwork {
     if (id.code === 0 && id.stdout.trim() === '0') return []
     const sudo = await this.#o.exec(['sudo', '-n', 'true'], { timeoutMs })
     return sudo.code === 0 ? ['sudo', '-n'] : null
+  }
+
+  /**
+   * The node leaves the cluster: stop keeping it, then take away what this component made — the
+   * routes to other nodes' pod subnets and to the service CIDR, the proxy's rules, the DNS table.
+   * A node where we never had the privilege to change anything has nothing to take away.
+   */
+  async leave(): Promise<void> {
+    await this.stop()
+    if (this.#elevate === undefined) this.#elevate = await this.#privilege()
+    if (this.#elevate === null) return
+    const state = parseState(await this.#exec(['sh', '-c', readStateScript(this.#o.dns?.dir ?? DEFAULT_DNS_DIR)]))
+    for (const argv of routeCommands([], parseRoutes(state.routes, this.#o.clusterCIDR))) await this.#exec(argv)
+    if (state.routes.split('\n').some((line) => line.startsWith(`${this.#o.serviceCIDR} `))) await this.#exec(['ip', 'route', 'del', this.#o.serviceCIDR])
+    await this.#exec(['sh', '-c', removeRulesScript()])
+    if (this.#o.dns) await this.#exec(['rm', '-rf', this.#o.dns.dir])
+    this.#o.log.info('node network removed: routes, proxy rules and DNS table')
   }
 
   /** One pass: read the node when we do not know it, then apply what differs. */

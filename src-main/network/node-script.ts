@@ -68,3 +68,12 @@ export function jumpsPresent(nat: string, filter: string): boolean {
     return chain === 'POSTROUTING' ? rules[0] !== undefined && ours(rules[0]) : rules.some(ours)
   })
 }
+
+/**
+ * Everything Coxswain's proxy put in the node's iptables, gone in one atomic restore: our chains
+ * (COXSWAIN-*, CXSW-*) and every jump into them; Docker's and the user's rules are written back as
+ * they were. For a node leaving the cluster.
+ */
+export function removeRulesScript(): string {
+  return `iptables-save | grep -v -e ${shellQuote(['COXSWAIN-'])} -e ${shellQuote(['CXSW-'])} | iptables-restore -w`
+}

@@ -21,6 +21,7 @@ import { RESOURCES, resourceRef } from '../../src-main/apiserver/resources.ts'
 import { ControlPlane } from '../../src-main/controlplane.ts'
 import { labNetworkOptions } from '../../src-main/network/lab.ts'
 import { applyMachines, labMachines } from '../../src-main/nodeagent/machines/lab-machines.ts'
+import { MACHINES } from '../../src-main/nodeagent/machines/machine-controller.ts'
 import { createLogger } from '../../src-main/util/log.ts'
 import { httpGet, inPod as inPodOf, resetNodeNetworks, run, waitContainersGone, waitFor, WHO_SERVER, wget } from '../support/network-lab.ts'
 
@@ -302,4 +303,21 @@ describe('Services', () => {
     const peers = ((await cp.api.list(RESOURCES.nodes, {}, ctx)).items as Node[]).filter((n) => n.metadata.name !== 'node-2')
     for (const peer of peers) expect(routes).toContain(`${peer.spec?.podCIDR} via`)
   }, 120_000)
+  // Last: node-3 leaves the cluster for the rest of this file.
+  it('takes its routes, rules and DNS server off a node that leaves the cluster; the others drop their route to it', async () => {
+    const plans = planNodes(settingsFromEnv())
+    const inNode = (name: string, script: string) => run('nsenter', [`--net=/run/netns/${plans.find((n) => n.name === name)?.netns ?? ''}`, 'sh', '-c', script])
+    const node3 = ((await cp.api.get(resourceRef(RESOURCES.nodes, undefined, 'node-3'), ctx)) as Node).spec?.podCIDR ?? ''
+    expect((await inNode('node-3', 'iptables-save')).stdout).toContain('COXSWAIN-SERVICES')
+    await cp.api.delete({ ...MACHINES, name: 'node-3' }, {}, ctx)
+    await waitFor(async () => !(await cp.api.list(RESOURCES.nodes, {}, ctx)).items.some((n) => n.metadata.name === 'node-3'), 60_000, 'node-3 drained and removed')
+    const rules = (await inNode('node-3', 'iptables-save')).stdout
+    expect(rules).not.toMatch(/COXSWAIN-|CXSW-/)
+    const routes = (await inNode('node-3', 'ip -4 route show')).stdout
+    expect(routes).not.toMatch(/^10\.244\.\S+ via /m)
+    expect(routes).not.toContain('10.96.0.0/12')
+    const local = lab.nodes.find((n) => n.name === 'node-3')?.localDockerSocket ?? ''
+    expect((await run('docker', ['-H', `unix://${local}`, 'ps', '-aq', '--filter', 'name=coxswain-cluster-dns'])).stdout.trim()).toBe('')
+    await waitFor(async () => !(await inNode('node-1', 'ip -4 route show')).stdout.includes(`${node3} via`), 10_000, "node-1's route to node-3's pods gone")
+  }, 90_000)
 })

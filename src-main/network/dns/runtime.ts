@@ -71,3 +71,13 @@ export async function ensureDnsContainer(docker: Docker, dir: string): Promise<v
   await docker.createContainer(dnsContainerSpec(image, dir))
   await docker.getContainer(DNS_CONTAINER).start()
 }
+
+/** Removes the node's DNS container (the node leaves the cluster); absent is fine. */
+export async function removeDnsContainer(docker: Docker): Promise<void> {
+  await docker
+    .getContainer(DNS_CONTAINER)
+    .remove({ force: true })
+    .catch((err: { statusCode?: number }) => {
+      if (err.statusCode !== 404) throw err
+    })
+}

@@ -54,6 +54,12 @@ export interface NodeComponent {
   start(): void
   /** Stops at once; settles when work in flight is done. */
   stop(): Promise<void>
+  /**
+   * The node is leaving the cluster (its Machine deleted, pods drained): stop, and take away what
+   * the component made on the node (the network's routes and rules, say). Called while the
+   * connection is still up; a failure is logged and the removal goes on.
+   */
+  leave?(): Promise<void>
 }
 
 export interface NodeSession {
@@ -227,6 +233,20 @@ export class MachineWorker {
     this.#onState(session, host.status)
   }
 
+  /** Lets every component clean the node up while the connection is still there (if it is). */
+  async #leaveNode(): Promise<void> {
+    const session = this.#session
+    if (!session || session.host.status.state !== 'connected') {
+      if (session) this.#log.warn('the node is not connected: what Coxswain set up on it (routes, rules) stays there')
+      return
+    }
+    await Promise.all(
+      session.components.map((c) =>
+        c.leave?.().catch((err: unknown) => this.#log.warn('cleaning the node up failed; it keeps what it had', { err })),
+      ),
+    )
+  }
+
   async #closeSession(): Promise<void> {
     const session = this.#session
     if (!session) return
@@ -326,6 +346,7 @@ export class MachineWorker {
       log: this.#log,
     })
     if (this.#abort.signal.aborted) return
+    await this.#leaveNode()
     await this.#closeSession()
     for (const ref of [{ ...LEASES, name: this.name }, { ...NODES, name: this.name }]) {
       try {
