@@ -5,22 +5,23 @@
 // Needs a build first: `npx electron-vite build`.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { collectPageErrors, launchChromium } from './support/browser.ts'
-import { KubeRest } from './support/rest.ts'
-import { killServe, requireBuiltServe, root, startServe, type RunningServe } from './support/serve.ts'
-
-const screenshotDir = join(root, 'test-results/screenshots')
+import type { Page } from 'playwright-core'
+import {
+  closeDashboardPage,
+  openDashboardPage,
+  screenshotDir,
+  startDashboardServer,
+  stopDashboardServer,
+  type DashboardPage,
+  type DashboardServer,
+} from './support/dashboard.ts'
+import type { KubeRest } from './support/rest.ts'
 
 describe('deploying from the dashboard', () => {
-  let dataDir: string
-  let serve: RunningServe
+  let server: DashboardServer
+  let opened: DashboardPage
   let rest: KubeRest
-  let browser: Browser
-  let context: BrowserContext
   let page: Page
   let errors: string[]
 
@@ -35,24 +36,16 @@ describe('deploying from the dashboard', () => {
   }
 
   beforeAll(async () => {
-    requireBuiltServe()
-    mkdirSync(screenshotDir, { recursive: true })
-    dataDir = mkdtempSync(join(tmpdir(), 'coxswain-e2e-deploy-'))
-    serve = await startServe(dataDir)
-    rest = KubeRest.forDataDir(serve.baseUrl, dataDir)
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    page = await context.newPage()
-    errors = collectPageErrors(page)
-    await page.goto(serve.loginUrl)
-    await page.getByTestId('nav').waitFor()
+    server = await startDashboardServer('deploy')
+    opened = await openDashboardPage(server.serve, { viewport: { width: 1280, height: 900 } })
+    rest = server.rest
+    page = opened.page
+    errors = opened.errors
   })
 
   afterAll(async () => {
-    await context?.close().catch(() => {})
-    await browser?.close()
-    await killServe(serve)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await closeDashboardPage(opened)
+    await stopDashboardServer(server)
   })
 
   it('names a refused field next to it, and creates nothing', async () => {

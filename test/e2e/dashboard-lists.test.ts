@@ -5,15 +5,19 @@
 // Needs a build first: `npx electron-vite build`.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { collectPageErrors, launchChromium } from './support/browser.ts'
-import { KubeRest } from './support/rest.ts'
-import { killServe, requireBuiltServe, root, startServe, type RunningServe } from './support/serve.ts'
-
-const screenshotDir = join(root, 'test-results/screenshots')
+import type { Browser, Page } from 'playwright-core'
+import {
+  closeDashboardPage,
+  openDashboardPage,
+  screenshotDir,
+  startDashboardServer,
+  stopDashboardServer,
+  type DashboardPage,
+  type DashboardServer,
+} from './support/dashboard.ts'
+import type { KubeRest } from './support/rest.ts'
+import type { RunningServe } from './support/serve.ts'
 
 const pod = (name: string, labels: Record<string, string> = {}, namespace = 'default') => ({
   apiVersion: 'v1',
@@ -34,11 +38,11 @@ const deployment = (name: string, replicas: number) => ({
 })
 
 describe('dashboard lists', () => {
-  let dataDir: string
+  let server: DashboardServer
+  let opened: DashboardPage
   let serve: RunningServe
   let rest: KubeRest
   let browser: Browser
-  let context: BrowserContext
   let page: Page
   let errors: string[]
 
@@ -54,24 +58,18 @@ describe('dashboard lists', () => {
   }
 
   beforeAll(async () => {
-    requireBuiltServe()
-    mkdirSync(screenshotDir, { recursive: true })
-    dataDir = mkdtempSync(join(tmpdir(), 'coxswain-e2e-lists-'))
-    serve = await startServe(dataDir)
-    rest = KubeRest.forDataDir(serve.baseUrl, dataDir)
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    page = await context.newPage()
-    errors = collectPageErrors(page)
-    await page.goto(serve.loginUrl)
-    await page.getByTestId('nav').waitFor()
+    server = await startDashboardServer('lists')
+    opened = await openDashboardPage(server.serve, { viewport: { width: 1280, height: 800 } })
+    serve = server.serve
+    rest = server.rest
+    browser = opened.browser
+    page = opened.page
+    errors = opened.errors
   })
 
   afterAll(async () => {
-    await context?.close().catch(() => {})
-    await browser?.close()
-    await killServe(serve)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await closeDashboardPage(opened)
+    await stopDashboardServer(server)
   })
 
   it('says what to do next on an empty list', async () => {

@@ -7,16 +7,21 @@
 // Needs a build (`npx electron-vite build`) and the lab (`LAB_ID=… npx node scripts/lab/cli.ts up`).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { readLabFile, type LabFile } from '../../scripts/lab/lab-file.ts'
-import { collectPageErrors, launchChromium } from './support/browser.ts'
-import { KubeRest } from './support/rest.ts'
-import { killServe, requireBuiltServe, root, startServe, type RunningServe } from './support/serve.ts'
-
-const screenshotDir = join(root, 'test-results/screenshots')
+import {
+  closeDashboardPage,
+  openDashboardPage,
+  screenshotDir,
+  startDashboardServer,
+  stopDashboardServer,
+  type DashboardPage,
+  type DashboardServer,
+} from './support/dashboard.ts'
+import type { KubeRest } from './support/rest.ts'
+import { root, type RunningServe } from './support/serve.ts'
 const NS = 'dash-e2e'
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -31,11 +36,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 describe('dashboard workloads on the lab', () => {
   let lab: LabFile
-  let dataDir: string
+  let server: DashboardServer
+  let opened: DashboardPage
   let serve: RunningServe
   let rest: KubeRest
-  let browser: Browser
-  let context: BrowserContext
   let page: Page
   let errors: string[]
 
@@ -43,39 +47,33 @@ describe('dashboard workloads on the lab', () => {
   const deployment = () => rest.get<{ spec: { replicas: number; paused?: boolean; template: { metadata?: { annotations?: Record<string, string> } } } }>(`/apis/apps/v1/namespaces/${NS}/deployments/web`)
 
   beforeAll(async () => {
-    requireBuiltServe()
     lab = readLabFile()
-    mkdirSync(screenshotDir, { recursive: true })
-    dataDir = mkdtempSync(join(tmpdir(), 'coxswain-e2e-workloads-'))
-    serve = await startServe(dataDir, undefined, ['--lab', join(root, '.lab', 'nodes.json')])
-    rest = KubeRest.forDataDir(serve.baseUrl, dataDir)
+    server = await startDashboardServer('workloads', ['--lab', join(root, '.lab', 'nodes.json')])
+    serve = server.serve
+    rest = server.rest
     await until('a Ready node', async () => {
       const nodes = await rest.get<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>('/api/v1/nodes')
       return nodes.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ? true : undefined
     })
     expect((await rest.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } })).status).toBe(201)
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
-    page = await context.newPage()
-    errors = collectPageErrors(page)
-    page.on('response', (r) => {
-      if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`)
+    opened = await openDashboardPage(serve, { viewport: { width: 1280, height: 900 }, acceptDownloads: true }, (p, errors) => {
+      p.on('response', (r) => {
+        if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`)
+      })
     })
-    await page.goto(serve.loginUrl)
-    await page.getByTestId('nav').waitFor()
+    page = opened.page
+    errors = opened.errors
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close().catch(() => {})
-    await browser?.close()
+    await closeDashboardPage(opened)
     if (rest) {
       await rest.request('DELETE', `/apis/apps/v1/namespaces/${NS}/deployments/web`).catch(() => undefined)
       await rest.request('DELETE', `/api/v1/namespaces/${NS}/services/web`).catch(() => undefined)
       await rest.request('DELETE', `/api/v1/namespaces/${NS}/pods/ticker?gracePeriodSeconds=0`).catch(() => undefined)
       await until('the pods gone', async () => ((await rest.get<{ items: unknown[] }>(`/api/v1/namespaces/${NS}/pods`)).items.length === 0 ? true : undefined), 30_000).catch(() => undefined)
     }
-    await killServe(serve)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await stopDashboardServer(server)
   })
 
   it('shows a pod running on a lab node with its containers, events and live log', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { makeDeployment } from '../../../src-main/api/testing/builders.ts'
-import type { Deployment } from '../../../src-main/api/types/apps.ts'
-import { readinessTone, rolloutStatus } from './workloads.ts'
+import type { DaemonSet, Deployment, ReplicaSet } from '../../../src-main/api/types/apps.ts'
+import type { ColumnSpec, RowContext } from './columns.ts'
+import { daemonSetColumns, deploymentColumns, readinessTone, replicaSetColumns, rolloutStatus } from './workloads.ts'
 
 const withStatus = (d: Deployment, status: Deployment['status'], generation = 1): Deployment => ({ ...d, metadata: { ...d.metadata, generation }, status })
 
@@ -34,4 +35,34 @@ describe('readinessTone', () => {
     [1, 3, 'pending'],
     [0, 3, 'error'],
   ] as const)('%d of %d ready is %s', (ready, desired, tone) => expect(readinessTone(ready, desired)).toBe(tone))
+})
+
+describe('the workload lists\' Ready and Image columns', () => {
+  const ctx = { now: 0 } as unknown as RowContext
+  const column = <T extends Deployment | ReplicaSet | DaemonSet>(columns: ColumnSpec<T>[], id: string): ColumnSpec<T> => {
+    const found = columns.find((c) => c.id === id)
+    if (!found) throw new Error(`no column ${id}`)
+    return found
+  }
+  const template = { spec: { containers: [{ name: 'web', image: 'nginx:1.27' }, { name: 'log', image: 'busybox:1.36' }] } }
+  const deployment: Deployment = { ...makeDeployment('web').withReplicas(3).obj(), status: { readyReplicas: 1 } }
+  const replicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1' }, spec: { replicas: 2, selector: {}, template }, status: { replicas: 2, readyReplicas: 2 } } as ReplicaSet
+  const daemonSet = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: {}, template }, status: { numberReady: 0, desiredNumberScheduled: 3 } } as DaemonSet
+
+  it('shows ready of desired, toned by readiness', () => {
+    expect([column(deploymentColumns, 'ready').text(deployment, ctx), column(deploymentColumns, 'ready').tone?.(deployment, ctx)]).toEqual(['1/3', 'pending'])
+    expect([column(replicaSetColumns, 'ready').text(replicaSet, ctx), column(replicaSetColumns, 'ready').tone?.(replicaSet, ctx)]).toEqual(['2/2', 'ok'])
+    expect([column(daemonSetColumns, 'ready').text(daemonSet, ctx), column(daemonSetColumns, 'ready').tone?.(daemonSet, ctx)]).toEqual(['0/3', 'error'])
+  })
+
+  it('sorts Deployments by how many replicas are missing; the others by their text', () => {
+    expect(column(deploymentColumns, 'ready').sortValue?.(deployment, ctx)).toBe(-2)
+    expect(column(replicaSetColumns, 'ready').sortValue).toBeUndefined()
+    expect(column(daemonSetColumns, 'ready').sortValue).toBeUndefined()
+  })
+
+  it('lists the pod template\'s images in container order', () => {
+    expect(column(replicaSetColumns, 'image').text(replicaSet, ctx)).toBe('nginx:1.27, busybox:1.36')
+    expect(column(daemonSetColumns, 'image').text(daemonSet, ctx)).toBe('nginx:1.27, busybox:1.36')
+  })
 })

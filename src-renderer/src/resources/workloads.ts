@@ -2,6 +2,7 @@
 // the words of `kubectl rollout status`.
 
 import type { DaemonSet, Deployment, ReplicaSet } from '../../../src-main/api/types/apps.ts'
+import type { KubeObject } from '../../../src-main/api/types/meta.ts'
 import type { Container } from '../../../src-main/api/types/pod.ts'
 import type { Tone } from '../connection.ts'
 import type { ColumnSpec } from './columns.ts'
@@ -51,20 +52,50 @@ export function rolloutStatus(d: Deployment): RolloutStatus {
   return { done: true, message: `deployment "${name}" successfully rolled out`, tone: 'ok' }
 }
 
-export const deploymentColumns: ColumnSpec<Deployment>[] = [
-  nameColumn(),
-  namespaceColumn(),
-  {
+interface Readiness {
+  ready: number
+  desired: number
+}
+
+/**
+ * "ready/desired" as a pill toned by readinessTone. With `sortable`, the column sorts by how many
+ * are missing (the furthest from ready first when ascending).
+ */
+function readyColumn<T extends KubeObject>(readiness: (obj: T) => Readiness, options: { sortable?: boolean } = {}): ColumnSpec<T> {
+  const column: ColumnSpec<T> = {
     id: 'ready',
     label: 'Ready',
     kind: 'pill',
     width: '6rem',
-    text: (d) => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`,
-    sortValue: (d) => (d.status?.readyReplicas ?? 0) - (d.spec?.replicas ?? 1),
-    tone: (d) => readinessTone(d.status?.readyReplicas ?? 0, d.spec?.replicas ?? 1),
-  },
+    text: (obj) => {
+      const { ready, desired } = readiness(obj)
+      return `${ready}/${desired}`
+    },
+    tone: (obj) => {
+      const { ready, desired } = readiness(obj)
+      return readinessTone(ready, desired)
+    },
+  }
+  if (options.sortable) {
+    column.sortValue = (obj) => {
+      const { ready, desired } = readiness(obj)
+      return ready - desired
+    }
+  }
+  return column
+}
+
+/** The images of a workload's pod template, in container order. */
+function imageColumn<T extends KubeObject>(containers: (obj: T) => readonly Container[] | undefined): ColumnSpec<T> {
+  return { id: 'image', label: 'Image', width: 'minmax(8rem, 2fr)', text: (obj) => images(containers(obj)) }
+}
+
+export const deploymentColumns: ColumnSpec<Deployment>[] = [
+  nameColumn(),
+  namespaceColumn(),
+  readyColumn((d) => ({ ready: d.status?.readyReplicas ?? 0, desired: d.spec?.replicas ?? 1 }), { sortable: true }),
   { id: 'uptodate', label: 'Up-to-date', width: '6rem', align: 'end', text: (d) => String(d.status?.updatedReplicas ?? 0), sortValue: (d) => d.status?.updatedReplicas ?? 0 },
-  { id: 'image', label: 'Image', width: 'minmax(8rem, 2fr)', text: (d) => images(d.spec?.template.spec?.containers) },
+  imageColumn((d) => d.spec?.template.spec?.containers),
   { id: 'scale', label: 'Replicas', kind: 'scale', width: '8.5rem', text: (d) => String(d.spec?.replicas ?? 1), sortValue: (d) => d.spec?.replicas ?? 1 },
   ageColumn(),
 ]
@@ -72,34 +103,20 @@ export const deploymentColumns: ColumnSpec<Deployment>[] = [
 export const replicaSetColumns: ColumnSpec<ReplicaSet>[] = [
   nameColumn(),
   namespaceColumn(),
-  {
-    id: 'ready',
-    label: 'Ready',
-    kind: 'pill',
-    width: '6rem',
-    text: (r) => `${r.status?.readyReplicas ?? 0}/${r.spec?.replicas ?? 1}`,
-    tone: (r) => readinessTone(r.status?.readyReplicas ?? 0, r.spec?.replicas ?? 1),
-  },
+  readyColumn((r) => ({ ready: r.status?.readyReplicas ?? 0, desired: r.spec?.replicas ?? 1 })),
   { id: 'current', label: 'Current', width: '5rem', align: 'end', text: (r) => String(r.status?.replicas ?? 0), sortValue: (r) => r.status?.replicas ?? 0 },
   { id: 'owner', label: 'Owner', width: 'minmax(6rem, 1.2fr)', text: (r) => ownerText(r) },
-  { id: 'image', label: 'Image', width: 'minmax(8rem, 2fr)', text: (r) => images(r.spec?.template?.spec?.containers) },
+  imageColumn((r) => r.spec?.template?.spec?.containers),
   ageColumn(),
 ]
 
 export const daemonSetColumns: ColumnSpec<DaemonSet>[] = [
   nameColumn(),
   namespaceColumn(),
-  {
-    id: 'ready',
-    label: 'Ready',
-    kind: 'pill',
-    width: '6rem',
-    text: (d) => `${d.status?.numberReady ?? 0}/${d.status?.desiredNumberScheduled ?? 0}`,
-    tone: (d) => readinessTone(d.status?.numberReady ?? 0, d.status?.desiredNumberScheduled ?? 0),
-  },
+  readyColumn((d) => ({ ready: d.status?.numberReady ?? 0, desired: d.status?.desiredNumberScheduled ?? 0 })),
   { id: 'uptodate', label: 'Up-to-date', width: '6rem', align: 'end', text: (d) => String(d.status?.updatedNumberScheduled ?? 0) },
   { id: 'nodeSelector', label: 'Node selector', width: 'minmax(6rem, 1fr)', text: (d) => labelsText(d.spec?.template.spec?.nodeSelector) },
-  { id: 'image', label: 'Image', width: 'minmax(8rem, 2fr)', text: (d) => images(d.spec?.template.spec?.containers) },
+  imageColumn((d) => d.spec?.template.spec?.containers),
   ageColumn(),
 ]
 
