@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
@@ -20,10 +21,26 @@ function cspMetaTag(): Plugin {
   }
 }
 
+// The cluster DNS server runs on the nodes from its TypeScript sources (src-main/network/dns/image.ts
+// builds its image from them): the bundle carries them as files, in out/main/dns-server.
+function copyDnsServerSources(): Plugin {
+  const files = ['server.ts', 'wire.ts']
+  return {
+    name: 'coxswain-dns-server-sources',
+    apply: 'build',
+    generateBundle() {
+      for (const file of files) {
+        this.emitFile({ type: 'asset', fileName: `dns-server/${file}`, source: readFileSync(resolve(__dirname, 'src-main/network/dns', file), 'utf8') })
+      }
+    },
+  }
+}
+
 // Two main-process entries share one control plane: the Electron app (main.ts) and the
 // headless server (serve.ts), so the browser dashboard and kubectl reach the same code.
 export default defineConfig({
   main: {
+    plugins: [copyDnsServerSources()],
     build: {
       outDir: 'out/main',
       rolldownOptions: {

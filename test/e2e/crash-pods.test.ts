@@ -128,6 +128,16 @@ describe('SIGKILL of the control plane while pods start and stop', () => {
     }
   }, 240_000)
 
+  // The built bundle carries the DNS server's sources (out/main/dns-server): every node runs it.
+  it('runs the cluster DNS server on every node from the built bundle', async () => {
+    await until('the cluster DNS container running on every node', async () => {
+      const running = await Promise.all(
+        dockers.map(async ({ docker }) => (await docker.listContainers({ filters: { name: ['coxswain-cluster-dns'], status: ['running'] } })).length > 0),
+      )
+      return running.every(Boolean) ? true : undefined
+    }, 120_000, 250)
+  }, 150_000)
+
   it('restarted mid-deletion, it finishes deleting: no pod object and no container remain', async () => {
     const del = await rest.request('DELETE', `/api/v1/namespaces/${NAMESPACE}/pods`)
     expect(del.status).toBe(200)

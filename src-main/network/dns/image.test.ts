@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dnsImageTag, parseLdd } from './image.ts'
+import { dnsImageTag, dnsSourceDir, parseLdd } from './image.ts'
 import { dnsContainerSpec, readTableScript, writeTableScript } from './runtime.ts'
 
 describe('the DNS image', () => {
@@ -36,3 +36,19 @@ describe('the DNS server on a node', () => {
     })
   })
 })
+
+describe('dnsSourceDir', () => {
+  const has = (...present: string[]) => (path: string) => present.some((dir) => path.startsWith(`${dir}/`))
+  it.each([
+    ['beside the module (run from the sources)', '/src/network/dns', has('/src/network/dns'), '/src/network/dns'],
+    ['the bundle copy next to an entry in out/main', '/app/out/main', has('/app/out/main/dns-server'), '/app/out/main/dns-server'],
+    ['the bundle copy next to a chunk in out/main/chunks', '/app/out/main/chunks', has('/app/out/main/dns-server'), '/app/out/main/dns-server'],
+  ])('finds the server sources %s', (_what, moduleDir, exists, expected) => {
+    expect(dnsSourceDir(moduleDir, exists)).toBe(expected)
+  })
+
+  it('says where it looked when the sources are missing', () => {
+    expect(() => dnsSourceDir('/app/out/main/chunks', () => false)).toThrow(/server\.ts, wire\.ts\) are missing; looked in \/app\/out\/main\/chunks, /)
+  })
+})
+

@@ -6,7 +6,7 @@
 
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -14,14 +14,29 @@ import type { Readable } from 'node:stream'
 
 const run = promisify(execFile)
 const SOURCES = ['server.ts', 'wire.ts']
-const here = import.meta.dirname
+/** Where the built app carries the server's sources: out/main/dns-server (electron.vite.config.ts copies them). */
+export const BUNDLED_DNS_SOURCES = 'dns-server'
+
+/**
+ * The folder holding server.ts and wire.ts: beside this module when run from the sources, or the
+ * copy the build puts next to the bundle (this module then lives in out/main or out/main/chunks).
+ */
+export function dnsSourceDir(moduleDir: string, exists: (path: string) => boolean = existsSync): string {
+  const candidates = [moduleDir, join(moduleDir, BUNDLED_DNS_SOURCES), join(moduleDir, '..', BUNDLED_DNS_SOURCES)]
+  const found = candidates.find((dir) => SOURCES.every((f) => exists(join(dir, f))))
+  if (!found) throw new Error(`the cluster DNS server's sources (${SOURCES.join(', ')}) are missing; looked in ${candidates.join(', ')}`)
+  return found
+}
+
+let sourceDir: string | undefined
+const sources = (): string => (sourceDir ??= dnsSourceDir(import.meta.dirname))
 
 export const DNS_IMAGE_REPO = 'coxswain/cluster-dns'
 
 /** The image's tag follows its content, so a changed server is a new image. */
 export function dnsImageTag(): string {
   const hash = createHash('sha256')
-  for (const f of SOURCES) hash.update(readFileSync(join(here, f)))
+  for (const f of SOURCES) hash.update(readFileSync(join(sources(), f)))
   hash.update(process.version)
   return hash.digest('hex').slice(0, 12)
 }
@@ -53,7 +68,7 @@ export function dnsImageTarball(): Promise<string> {
     mkdirSync(join(staging, 'data'), { recursive: true })
     mkdirSync(join(staging, 'tmp'), { recursive: true })
     copyFileSync(process.execPath, join(staging, 'node'))
-    for (const f of SOURCES) copyFileSync(join(here, f), join(staging, 'app', f))
+    for (const f of SOURCES) copyFileSync(join(sources(), f), join(staging, 'app', f))
     const { stdout } = await run('ldd', [process.execPath])
     for (const lib of parseLdd(stdout)) {
       mkdirSync(join(staging, dirname(lib)), { recursive: true })
