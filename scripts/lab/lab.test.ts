@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { planNode, settingsFromEnv } from './config.ts'
+import { LAN_PREFIX, NETNS_PREFIX, VETH_PREFIX, labIdFromEnv, planNode, settingsFromEnv } from './config.ts'
 import { fingerprint } from './keys.ts'
 import { deletionsFor } from './network.ts'
 import { daemonJson, shadowFile, sshdConfig } from './node-config.ts'
@@ -20,16 +20,21 @@ describe('lab settings', () => {
     expect(() => settingsFromEnv({ LAB_NODES: value })).toThrow(/LAB_NODES must be a whole number from 1 to 50/)
   })
 
+  // The names and the LAN shift with LAB_ID (a second lab on the machine): expected from the same constants.
   it('plans a node: names, addresses and paths follow its index', () => {
     expect(planNode(settings, 2)).toEqual({
       name: 'node-2',
       index: 2,
-      netns: 'cxlab-node-2',
-      veth: 'cxl-node-2',
-      address: '192.168.213.12',
+      netns: `${NETNS_PREFIX}node-2`,
+      veth: `${VETH_PREFIX}node-2`,
+      address: `${LAN_PREFIX}.12`,
       dir: '/state/nodes/node-2',
       hostKeyPath: '/state/keys/host_node-2',
     })
+  })
+
+  it.each(['', 'x', '10', '-1'])('rejects LAB_ID=%j naming the variable', (value) => {
+    expect(() => labIdFromEnv({ LAB_ID: value })).toThrow(/LAB_ID must be a digit from 0 to 9/)
   })
 
   it('keeps interface names within the kernel limit of 15 characters at the largest node count', () => {
@@ -42,7 +47,7 @@ describe('node files', () => {
 
   it('sshd listens on the node address only, keys and the lab root password, forwarding for the Docker socket', () => {
     const config = sshdConfig(plan)
-    expect(config).toContain('ListenAddress 192.168.213.11:22\n')
+    expect(config).toContain(`ListenAddress ${LAN_PREFIX}.11:22\n`)
     expect(config).toContain('HostKey /state/keys/host_node-1\n')
     expect(config).toContain('PermitRootLogin yes\n')
     expect(config).toContain('PasswordAuthentication yes\n')
