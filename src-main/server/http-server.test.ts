@@ -36,6 +36,12 @@ describe('http server', () => {
     rmSync(root, { recursive: true, force: true })
   })
 
+  it('says how to pick another port when its port is taken', async () => {
+    const port = Number(new URL(server.baseUrl).port)
+    const second = startHttpServer({ controlPlane: cp, token, rendererDir: join(root, 'renderer'), log: quiet, listen: '127.0.0.1', port })
+    await expect(second).rejects.toThrow(`listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port} (the port is taken: choose another with --port N, or --port 0 for any free one)`)
+  })
+
   it('answers an API call without credentials with 401 and a Kubernetes Status', async () => {
     const res = await fetch(api('info'))
     expect(res.status).toBe(401)

@@ -321,7 +321,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const front = createNetServer((socket) => dispatchByFirstByte(socket, plain, secure, pending))
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => reject(new Error(`listen on ${options.listen}:${options.port}: ${err.message}`, { cause: err }))
+    const onError = (err: Error) => {
+      const hint = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (the port is taken: choose another with --port N, or --port 0 for any free one)' : ''
+      reject(new Error(`listen on ${options.listen}:${options.port}: ${err.message}${hint}`, { cause: err }))
+    }
     front.once('error', onError)
     front.listen(options.port, options.listen, () => {
       front.off('error', onError)
