@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { dnsImageTag, dnsSourceDir, parseLdd } from './image.ts'
+import { statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { dnsImageTag, dnsImageTarball, dnsSourceDir, parseLdd } from './image.ts'
 import { dnsContainerSpec, readTableScript, writeTableScript } from './runtime.ts'
 
 describe('the DNS image', () => {
@@ -12,6 +15,13 @@ describe('the DNS image', () => {
     ].join('\n')
     expect(parseLdd(ldd)).toEqual(['/lib/x86_64-linux-gnu/libdl.so.2', '/lib/x86_64-linux-gnu/libstdc++.so.6', '/lib64/ld-linux-x86-64.so.2'])
   })
+
+  it.runIf(process.platform === 'linux')('keeps one tarball per image tag in the temp dir, shared by every process of this version', async () => {
+    const tarball = await dnsImageTarball()
+    expect(tarball).toBe(join(tmpdir(), `coxswain-dns-image-${dnsImageTag()}.tar`))
+    expect(statSync(tarball).size).toBeGreaterThan(1_000_000)
+    expect(await dnsImageTarball()).toBe(tarball)
+  }, 60_000)
 
   it('tags the image by its content', () => {
     expect(dnsImageTag()).toMatch(/^[0-9a-f]{12}$/)

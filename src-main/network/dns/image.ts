@@ -6,7 +6,7 @@
 
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
@@ -58,26 +58,36 @@ export const DNS_IMAGE_CHANGES = ['ENV COXSWAIN_DNS_SERVER=1', 'ENTRYPOINT ["/no
 
 let building: Promise<string> | null = null
 
-/** A root file system tarball for the image (built once per process). */
+/**
+ * A root file system tarball for the image: one per image tag in the temp dir, shared by every
+ * process of this version (a control plane restarts often; a tarball per start would pile up
+ * 130 MB each). Built in a private folder and renamed into place, so a reader never sees half.
+ */
 export function dnsImageTarball(): Promise<string> {
   building ??= (async () => {
     if (process.platform !== 'linux') throw new Error(`the cluster DNS image is built from this machine's Node runtime, which needs Linux (this is ${process.platform})`)
+    const tarball = join(tmpdir(), `coxswain-dns-image-${dnsImageTag()}.tar`)
+    if (existsSync(tarball)) return tarball
     const root = mkdtempSync(join(tmpdir(), 'coxswain-dns-image-'))
-    const staging = join(root, 'rootfs')
-    mkdirSync(join(staging, 'app'), { recursive: true })
-    mkdirSync(join(staging, 'data'), { recursive: true })
-    mkdirSync(join(staging, 'tmp'), { recursive: true })
-    copyFileSync(process.execPath, join(staging, 'node'))
-    for (const f of SOURCES) copyFileSync(join(sources(), f), join(staging, 'app', f))
-    const { stdout } = await run('ldd', [process.execPath])
-    for (const lib of parseLdd(stdout)) {
-      mkdirSync(join(staging, dirname(lib)), { recursive: true })
-      copyFileSync(lib, join(staging, lib))
+    try {
+      const staging = join(root, 'rootfs')
+      mkdirSync(join(staging, 'app'), { recursive: true })
+      mkdirSync(join(staging, 'data'), { recursive: true })
+      mkdirSync(join(staging, 'tmp'), { recursive: true })
+      copyFileSync(process.execPath, join(staging, 'node'))
+      for (const f of SOURCES) copyFileSync(join(sources(), f), join(staging, 'app', f))
+      const { stdout } = await run('ldd', [process.execPath])
+      for (const lib of parseLdd(stdout)) {
+        mkdirSync(join(staging, dirname(lib)), { recursive: true })
+        copyFileSync(lib, join(staging, lib))
+      }
+      const built = join(root, 'rootfs.tar')
+      await run('tar', ['-C', staging, '-cf', built, '.'])
+      renameSync(built, tarball)
+      return tarball
+    } finally {
+      rmSync(root, { recursive: true, force: true })
     }
-    const tarball = join(root, 'rootfs.tar')
-    await run('tar', ['-C', staging, '-cf', tarball, '.'])
-    rmSync(staging, { recursive: true, force: true })
-    return tarball
   })()
   building.catch(() => {
     building = null
