@@ -20,6 +20,7 @@ export const RESOURCES = {
   daemonsets: apps('daemonsets'),
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },
+  machines: { group: 'coxswain.dev', version: 'v1alpha1', resource: 'machines' },
 } as const satisfies Record<string, ResourceRef>
 
 /** `base` narrowed to a namespace, an object and maybe a subresource (`status`, `scale`, `binding`, `eviction`). */

@@ -4,6 +4,7 @@
 // selectors and whether the user may see them, from the core's nodes and pods — as metrics-server
 // lists them from the API. Without a provider the group is not served (404, absent from /apis).
 
+import { RESOURCES } from '../resources.ts'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { APIResourceList } from '../../api/registry.ts'
 import type { KubeObject } from '../../api/types/meta.ts'
@@ -161,8 +162,8 @@ export function podMetrics(pod: KubeObject, provider: MetricsProvider, nowMs: nu
 
 // --- Serving -----------------------------------------------------------------------------------
 
-const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' }
-const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods' }
+const NODES: ResourceRef = RESOURCES.nodes
+const PODS: ResourceRef = RESOURCES.pods
 
 export async function serveMetrics(
   req: IncomingMessage,

@@ -10,6 +10,7 @@
 // Level-triggered: each sync lists what is left and acts on it; a namespace that is not empty yet
 // is looked at again after a growing delay.
 
+import { RESOURCES as REFS } from '../../apiserver/resources.ts'
 import { RESOURCES, type KubeObject, type Namespace, type NamespaceCondition, type ResourceType } from '../../api/index.ts'
 import { systemContext } from '../../apiserver/api-server.ts'
 import { ApiError } from '../../apiserver/errors.ts'
@@ -33,7 +34,7 @@ export interface NamespaceControllerOptions {
 export const CONTENT_REMAINING = 'NamespaceContentRemaining'
 export const FINALIZERS_REMAINING = 'NamespaceFinalizersRemaining'
 
-const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces' }
+const NAMESPACES: ResourceRef = REFS.namespaces
 
 interface Remaining {
   /** "pods." / "replicasets.apps" → how many objects are left. */

@@ -8,6 +8,7 @@
 // Level-triggered: the subnets in use are those of the nodes in the cache, which the node watch
 // keeps current; one worker allocates, so two nodes never get the same subnet.
 
+import { RESOURCES } from '../../apiserver/resources.ts'
 import type { KubeObject, Node } from '../../api/index.ts'
 import { systemContext } from '../../apiserver/api-server.ts'
 import { ApiError } from '../../apiserver/errors.ts'
@@ -32,7 +33,7 @@ export interface NodeIpamControllerOptions {
 
 export const REASON_CIDR_NOT_AVAILABLE = 'CIDRNotAvailable'
 
-const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' }
+const NODES: ResourceRef = RESOURCES.nodes
 
 /** The node's pod CIDRs (podCIDRs, else podCIDR). */
 export function podCIDRsOf(node: Node): string[] {

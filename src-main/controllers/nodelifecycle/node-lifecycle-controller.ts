@@ -59,7 +59,7 @@ export const REASON_EVICTIONS_PAUSED = 'EvictionsPaused'
 const COMPONENT = 'node-lifecycle-controller'
 /** A monitor tick this much later than due means the process was suspended, not merely busy. */
 const SUSPEND_GAP_MS = 5_000
-const MACHINES: ResourceRef = { group: 'coxswain.dev', version: 'v1alpha1', resource: 'machines' }
+const MACHINES: ResourceRef = RESOURCES.machines
 const NODE_LEASES: ResourceRef = { ...RESOURCES.leases, namespace: 'kube-node-lease' }
 const STRATEGIC = 'application/strategic-merge-patch+json'
 const MERGE = 'application/merge-patch+json'

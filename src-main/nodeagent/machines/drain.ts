@@ -3,13 +3,14 @@
 // bounded — for them to go. Pods still there when the wait ends (the node does not answer, or no
 // pod sync runs there) are force-deleted: their node is leaving, so nothing would ever finish them.
 
+import { RESOURCES } from '../../apiserver/resources.ts'
 import type { KubeObject, Pod } from '../../api/index.ts'
 import { ApiError } from '../../apiserver/errors.ts'
 import type { ApiServerVerbs, RequestContext, ResourceRef } from '../../apiserver/types.ts'
 import type { Logger } from '../../util/log.ts'
 
-const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods' }
-const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' }
+const PODS: ResourceRef = RESOURCES.pods
+const NODES: ResourceRef = RESOURCES.nodes
 /** Waited beyond the longest grace period before giving up on a pod. */
 const GRACE_MARGIN_MS = 5_000
 

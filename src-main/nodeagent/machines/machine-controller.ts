@@ -3,6 +3,7 @@
 // network. Everything per machine — connection, node agent, status, drain — runs in that
 // machine's worker, and one machine that hangs delays no other.
 
+import { RESOURCES } from '../../apiserver/resources.ts'
 import type { KubeObject, Machine } from '../../api/index.ts'
 import { systemContext } from '../../apiserver/api-server.ts'
 import type { ApiServerVerbs, RequestContext, ResourceRef } from '../../apiserver/types.ts'
@@ -28,7 +29,7 @@ export const DEFAULT_MACHINE_TIMINGS: MachineTimings = {
   authRetryMs: 30_000,
 }
 
-export const MACHINES: ResourceRef = { group: 'coxswain.dev', version: 'v1alpha1', resource: 'machines' }
+export const MACHINES: ResourceRef = RESOURCES.machines
 
 export interface MachineControllerOptions {
   api: ApiServerVerbs

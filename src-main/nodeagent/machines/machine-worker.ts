@@ -9,6 +9,7 @@
 //   Machine deleted ─▶ drain (cordon, evict, bounded wait; or force) ─▶ close ─▶ delete Lease,
 //                      Node, host-key pin ─▶ finalizer removed
 
+import { RESOURCES, resourceRef } from '../../apiserver/resources.ts'
 import type { Machine, MachinePrivilege, MachineStatus, OwnerReference } from '../../api/index.ts'
 import { deepEqual } from '../../api/validation/meta.ts'
 import { ApiError } from '../../apiserver/errors.ts'
@@ -101,9 +102,9 @@ interface Session {
   authRetry?: NodeJS.Timeout
 }
 
-const MACHINES: ResourceRef = { group: 'coxswain.dev', version: 'v1alpha1', resource: 'machines' }
-const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' }
-const LEASES: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespace: NODE_LEASE_NAMESPACE }
+const MACHINES: ResourceRef = RESOURCES.machines
+const NODES: ResourceRef = RESOURCES.nodes
+const LEASES: ResourceRef = resourceRef(RESOURCES.leases, NODE_LEASE_NAMESPACE)
 const MERGE = 'application/merge-patch+json'
 const isCode = (err: unknown, code: number): boolean => err instanceof ApiError && err.code === code
 

@@ -6,6 +6,7 @@
 //
 // The two loops are independent: a slow `docker info` never delays the heartbeat.
 
+import { RESOURCES, resourceRef } from '../../apiserver/resources.ts'
 import type { MachinePrivilege, Node, OwnerReference } from '../../api/index.ts'
 import type { Lease } from '../../api/index.ts'
 import { deepEqual } from '../../api/validation/meta.ts'
@@ -64,8 +65,8 @@ export interface NodeAgentOptions {
   timings?: Partial<NodeAgentTimings>
 }
 
-const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' }
-const LEASES: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespace: NODE_LEASE_NAMESPACE }
+const NODES: ResourceRef = RESOURCES.nodes
+const LEASES: ResourceRef = resourceRef(RESOURCES.leases, NODE_LEASE_NAMESPACE)
 const MERGE = 'application/merge-patch+json'
 
 const isCode = (err: unknown, code: number): boolean => err instanceof ApiError && err.code === code

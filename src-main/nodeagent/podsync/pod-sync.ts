@@ -12,6 +12,7 @@
 // resync period. The full resync lists every Coxswain container on the node: that is how the
 // agent adopts what exists after a restart of the app, and finds containers of pods that are gone.
 
+import { RESOURCES } from '../../apiserver/resources.ts'
 import type Docker from 'dockerode'
 import type { KubeObject, Node, Pod } from '../../api/index.ts'
 import { quantityValue } from '../../api/quantity.ts'
@@ -114,8 +115,8 @@ export interface PodSyncHandle {
   settled(): boolean
 }
 
-const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods' }
-const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' }
+const PODS: ResourceRef = RESOURCES.pods
+const NODES: ResourceRef = RESOURCES.nodes
 /** Container events that change what a pod's status says or what the agent must do. */
 const EVENT_ACTIONS = ['start', 'die', 'destroy', 'oom', 'pause', 'unpause']
 const DEFAULT_PODS_DIR = '/var/lib/coxswain/pods'
