@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { readLabFile } from '../../scripts/lab/lab-file.ts'
-import { collectPageErrors, launchChromium } from './support/browser.ts'
+import { collectPageErrors, forceRemoveMachine, launchChromium } from './support/browser.ts'
 import { killServe, requireBuiltServe, root, startServe, type RunningServe } from './support/serve.ts'
 
 const screenshotDir = join(root, 'test-results/screenshots')
@@ -44,24 +44,7 @@ describe('adding a lab node from the dashboard', () => {
 
   afterAll(async () => {
     if (serve && page) {
-      // Force-remove through the page's own session: skip the drain, then delete.
-      await page
-        .evaluate(async (name) => {
-          const url = `/apis/coxswain.dev/v1alpha1/machines/${name}`
-          await fetch(url, {
-            method: 'PATCH',
-            headers: { 'Content-Type': 'application/merge-patch+json' },
-            body: JSON.stringify({ metadata: { annotations: { 'coxswain.dev/force-remove': 'true' } } }),
-          })
-          await fetch(url, { method: 'DELETE' })
-        }, node.name)
-        .catch(() => {})
-      const deadline = Date.now() + 20_000
-      while (Date.now() < deadline) {
-        const status = await page.evaluate((name) => fetch(`/apis/coxswain.dev/v1alpha1/machines/${name}`).then((r) => r.status), node.name).catch(() => 0)
-        if (status === 404) break
-        await new Promise((r) => setTimeout(r, 250))
-      }
+      await forceRemoveMachine(page, node.name)
     }
     await context?.close().catch(() => {})
     await browser?.close()

@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { planNode, settingsFromEnv } from '../../scripts/lab/config.ts'
 import { readLabFile } from '../../scripts/lab/lab-file.ts'
-import { collectPageErrors, launchChromium } from './support/browser.ts'
+import { collectPageErrors, forceRemoveMachine, launchChromium } from './support/browser.ts'
 import { killServe, requireBuiltServe, root, startServe, type RunningServe } from './support/serve.ts'
 
 const screenshotDir = join(root, 'test-results/screenshots')
@@ -90,23 +90,7 @@ describe('installing the cluster key with a password from the dashboard', () => 
 
   afterAll(async () => {
     if (serve && page) {
-      await page
-        .evaluate(async (name) => {
-          const url = `/apis/coxswain.dev/v1alpha1/machines/${name}`
-          await fetch(url, {
-            method: 'PATCH',
-            headers: { 'Content-Type': 'application/merge-patch+json' },
-            body: JSON.stringify({ metadata: { annotations: { 'coxswain.dev/force-remove': 'true' } } }),
-          })
-          await fetch(url, { method: 'DELETE' })
-        }, node1.name)
-        .catch(() => {})
-      const deadline = Date.now() + 20_000
-      while (Date.now() < deadline) {
-        const status = await page.evaluate((name) => fetch(`/apis/coxswain.dev/v1alpha1/machines/${name}`).then((r) => r.status), node1.name).catch(() => 0)
-        if (status === 404) break
-        await new Promise((r) => setTimeout(r, 250))
-      }
+      await forceRemoveMachine(page, node1.name)
     }
     // Take the key this test installed out again; the lab's own client key stays.
     if (clusterKeyLine && existsSync(authorizedKeysPath(1))) {

@@ -36,3 +36,27 @@ export function collectPageErrors(page: Page): string[] {
   page.on('pageerror', (err) => errors.push(err.message))
   return errors
 }
+
+/**
+ * Removes a Machine through the page's own session without draining it (force-remove annotation,
+ * then DELETE), and waits up to 20 s for it to be gone. For clean-up: failures are ignored.
+ */
+export async function forceRemoveMachine(page: Page, name: string): Promise<void> {
+  await page
+    .evaluate(async (machine) => {
+      const url = `/apis/coxswain.dev/v1alpha1/machines/${machine}`
+      await fetch(url, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/merge-patch+json' },
+        body: JSON.stringify({ metadata: { annotations: { 'coxswain.dev/force-remove': 'true' } } }),
+      })
+      await fetch(url, { method: 'DELETE' })
+    }, name)
+    .catch(() => {})
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline) {
+    const status = await page.evaluate((machine) => fetch(`/apis/coxswain.dev/v1alpha1/machines/${machine}`).then((r) => r.status), name).catch(() => 0)
+    if (status === 404) break
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
